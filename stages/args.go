@@ -1,0 +1,99 @@
+package stages
+
+import (
+	"sort"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// Args is an ordered set of KEY=value pairs: the global ARG scope that FROM
+// lines and ARG-expanded --from values are expanded in. It satisfies
+// shell.EnvGetter. Order is declaration order, so output stays deterministic.
+type Args struct {
+	keys   []string
+	values map[string]string
+}
+
+// NewArgs returns an Args holding kv pairs in the given order.
+func NewArgs(kv ...[2]string) *Args {
+	a := &Args{values: map[string]string{}}
+	for _, p := range kv {
+		a.Set(p[0], p[1])
+	}
+	return a
+}
+
+// Set adds key or replaces its value, keeping its first position.
+func (a *Args) Set(key, value string) {
+	if _, ok := a.values[key]; !ok {
+		a.keys = append(a.keys, key)
+	}
+	a.values[key] = value
+}
+
+func (a *Args) Get(key string) (string, bool) {
+	v, ok := a.values[key]
+	return v, ok
+}
+
+func (a *Args) Keys() []string { return append([]string(nil), a.keys...) }
+
+// Clone returns an independent copy.
+func (a *Args) Clone() *Args {
+	c := &Args{keys: append([]string(nil), a.keys...), values: make(map[string]string, len(a.values))}
+	for k, v := range a.values {
+		c.values[k] = v
+	}
+	return c
+}
+
+// MetaArg records one global ARG after expansion, for outline and lint.
+type MetaArg struct {
+	Key      string
+	Value    *string // nil when declared without a default and not given
+	Default  *string // the default as written, expanded
+	FromUser bool    // the value came from a build arg
+	Location []parser.Range
+}
+
+// ExpandMetaArgs evaluates the ARG instructions before the first FROM, in
+// order, on top of the automatic args. A build arg replaces a declared
+// default; a declared ARG without default and without build arg stays unset.
+func ExpandMetaArgs(lex *shell.Lex, auto *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
+	scope := auto.Clone()
+	var declared []MetaArg
+	for _, cmd := range metaArgs {
+		for _, kv := range cmd.Args {
+			m := MetaArg{Key: kv.Key, Location: cmd.Location()}
+			if kv.Value != nil {
+				res, err := lex.ProcessWordWithMatches(*kv.Value, scope)
+				if err != nil {
+					return nil, nil, parser.WithLocation(err, cmd.Location())
+				}
+				def := res.Result
+				m.Default, m.Value = &def, &def
+			}
+			if v, ok := buildArgs[kv.Key]; ok {
+				v := v
+				m.Value, m.FromUser = &v, true
+			}
+			if m.Value != nil {
+				scope.Set(kv.Key, *m.Value)
+			}
+			declared = append(declared, m)
+		}
+	}
+	return scope, declared, nil
+}
+
+// sortedKeys returns the keys of m in lexical order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,190 @@
+package stages
+
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/pkg/errors"
+)
+
+// Input is what the graph is built from.
+type Input struct {
+	Stages []instructions.Stage
+	// GlobalArgs is the scope for FROM and ARG-expanded --from values.
+	GlobalArgs *Args
+	Lex        *shell.Lex
+	// Target is the requested stage name; empty means the last stage.
+	Target string
+	// HasNamedContext reports whether a --build-context named name exists;
+	// nil means none do.
+	HasNamedContext func(name string) bool
+}
+
+// FromDockerfile is the Input for a parsed Dockerfile.
+func FromDockerfile(d *Dockerfile, target string, hasNamedContext func(string) bool) Input {
+	return Input{Stages: d.Stages, GlobalArgs: d.GlobalArgs, Lex: d.NewLex(), Target: target, HasNamedContext: hasNamedContext}
+}
+
+// builder holds the state of one Build call.
+type builder struct {
+	in        Input
+	g         *Graph
+	byName    map[string]*Node // last definition of each stage name
+	externals map[string]*Node
+	// typos remembers image nodes that look like misspelt stage names; they
+	// are only an error when the target needs them.
+	typos map[*Node]string
+}
+
+// Build resolves every reference and selects the target. Its cost is linear
+// in stages plus references.
+func Build(in Input) (*Graph, error) {
+	if len(in.Stages) == 0 {
+		return nil, errors.New("the Dockerfile has no FROM instruction, so there is no stage to build")
+	}
+	if in.GlobalArgs == nil {
+		in.GlobalArgs = NewArgs()
+	}
+	if in.Lex == nil {
+		in.Lex = shell.NewLex(parser.DefaultEscapeToken)
+	}
+	if in.HasNamedContext == nil {
+		in.HasNamedContext = func(string) bool { return false }
+	}
+	b := &builder{
+		in:        in,
+		g:         &Graph{reachable: map[*Node]bool{}},
+		byName:    map[string]*Node{},
+		externals: map[string]*Node{},
+		typos:     map[*Node]string{},
+	}
+	if err := b.addStages(); err != nil {
+		return nil, err
+	}
+	if err := b.resolveCommands(); err != nil {
+		return nil, err
+	}
+	if err := checkOrder(b.g); err != nil {
+		return nil, err
+	}
+	target, err := b.selectTarget()
+	if err != nil {
+		return nil, err
+	}
+	b.g.Target = target
+	markReachable(b.g)
+	if err := b.checkTypos(); err != nil {
+		return nil, err
+	}
+	return b.g, nil
+}
+
+// addStages creates one node per FROM and resolves what it builds on.
+func (b *builder) addStages() error {
+	for i := range b.in.Stages {
+		st := &b.in.Stages[i]
+		n := &Node{Kind: KindStage, Index: i, Name: st.Name, Stage: st}
+		b.g.Stages = append(b.g.Stages, n)
+		if st.Name != "" {
+			b.byName[st.Name] = n
+		}
+	}
+	// Names are indexed up front so that FROM can tell a forward reference
+	// from an image; FROM itself only binds to stages above it.
+	seen := map[string]*Node{}
+	for _, n := range b.g.Stages {
+		if err := b.resolveBase(n, seen); err != nil {
+			return err
+		}
+		if n.Name != "" {
+			seen[n.Name] = n
+		}
+	}
+	return nil
+}
+
+func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
+	st := n.Stage
+	base, err := b.expand(st.BaseName, st.Location, "FROM")
+	if err != nil {
+		return err
+	}
+	n.BaseName = base
+	if st.Platform != "" {
+		p, err := b.expand(st.Platform, st.Location, "FROM --platform")
+		if err != nil {
+			return err
+		}
+		n.Platform = p
+	}
+	if n.Name != "" && b.in.HasNamedContext(n.Name) {
+		// The whole stage is replaced: its FROM and instructions never run.
+		n.Kind = KindContext
+		return nil
+	}
+	edge := &Edge{Kind: EdgeFrom, From: n, Ref: base, Location: st.Location}
+	lower := strings.ToLower(base)
+	switch later, ok := b.byName[lower]; {
+	case earlier[lower] != nil:
+		edge.To = earlier[lower]
+	case ok && later != n && later.Index > n.Index:
+		edge.To = later // a forward reference, reported by checkOrder
+	default:
+		// "FROM alpine AS alpine" means the image, as upstream reads it.
+		edge.To = b.external(base, n.Name)
+	}
+	n.Base = edge.To
+	b.addEdge(edge)
+	return nil
+}
+
+// expand evaluates word in the global scope and rejects an empty result.
+func (b *builder) expand(word string, loc []parser.Range, what string) (string, error) {
+	res, err := b.in.Lex.ProcessWordWithMatches(word, b.in.GlobalArgs)
+	if err != nil {
+		return "", parser.WithLocation(errors.Wrapf(err, "%s %s", what, word), loc)
+	}
+	if strings.TrimSpace(res.Result) == "" {
+		return "", emptyAfterExpansion(what, word, loc, res.Unmatched)
+	}
+	return res.Result, nil
+}
+
+// external returns the shared node for an image, scratch or named context.
+func (b *builder) external(ref, ownName string) *Node {
+	if n, ok := b.externals[ref]; ok {
+		return n
+	}
+	n := &Node{Kind: KindImage, Index: -1, Name: ref}
+	switch {
+	case strings.EqualFold(ref, "scratch"):
+		n.Kind = KindScratch
+	case b.in.HasNamedContext(ref):
+		n.Kind = KindContext
+	default:
+		if s, ok := b.typoOf(ref, ownName); ok {
+			b.typos[n] = s
+		}
+	}
+	b.externals[ref] = n
+	b.g.Externals = append(b.g.Externals, n)
+	return n
+}
+
+func (b *builder) addEdge(e *Edge) {
+	e.From.Deps = append(e.From.Deps, e)
+	b.g.Edges = append(b.g.Edges, e)
+}
+
+// selectTarget finds the requested stage, case-insensitively.
+func (b *builder) selectTarget() (*Node, error) {
+	if b.in.Target == "" {
+		return b.g.Stages[len(b.g.Stages)-1], nil
+	}
+	if n, ok := b.byName[strings.ToLower(b.in.Target)]; ok {
+		return n, nil
+	}
+	return nil, unknownTarget(b.in.Target, b.g.StageNames())
+}

@@ -1,0 +1,86 @@
+package stages
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/util/suggest"
+	"github.com/pkg/errors"
+)
+
+// Every error here carries the Dockerfile ranges involved, so BuildKit
+// clients print a snippet of each line, and repeats the line numbers in the
+// message for plain-text consumers.
+
+func withLocations(err error, ls ...[]parser.Range) error {
+	for _, l := range ls {
+		if len(l) > 0 {
+			err = parser.WithLocation(err, l)
+		}
+	}
+	return err
+}
+
+func describe(e *Edge) string {
+	switch e.Kind {
+	case EdgeFrom:
+		return fmt.Sprintf("FROM %s (line %d)", e.Ref, e.Line())
+	case EdgeMount:
+		return fmt.Sprintf("RUN --mount from=%s (line %d)", e.Ref, e.Line())
+	default:
+		return fmt.Sprintf("%s --from=%s (line %d)", strings.ToUpper(e.Command.Name()), e.Ref, e.Line())
+	}
+}
+
+func emptyAfterExpansion(what, word string, loc []parser.Range, unmatched map[string]struct{}) error {
+	hint := "give the ARG a default before the first FROM or pass it with --build-arg"
+	if len(unmatched) > 0 {
+		hint = fmt.Sprintf("%s is not set: %s", strings.Join(sortedKeys(unmatched), ", "), hint)
+	}
+	return withLocations(errors.Errorf("%s %s (line %d) is empty after expanding global ARGs; %s",
+		what, word, firstLine(loc), hint), loc)
+}
+
+func badIndex(what string, idx, count int, loc []parser.Range) error {
+	return withLocations(errors.Errorf("%s=%d (line %d): invalid stage index %d, the Dockerfile has stages 0 to %d",
+		what, idx, firstLine(loc), idx, count-1), loc)
+}
+
+func selfReference(e *Edge) error {
+	return withLocations(errors.Errorf("%s refers to its own stage %q (line %d); a stage cannot use itself, copy from an earlier stage instead",
+		describe(e), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
+}
+
+func forwardReference(e *Edge) error {
+	to := e.To
+	return withLocations(errors.Errorf("%s in stage %q refers to stage %q, which is defined later (line %d); a stage can only use stages above it: move %q before line %d",
+		describe(e), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),
+		e.Location, to.Stage.Location)
+}
+
+func cycleError(cycle []*Edge) error {
+	names := []string{cycle[0].From.DisplayName()}
+	var steps []string
+	var locs [][]parser.Range
+	for _, e := range cycle {
+		names = append(names, e.To.DisplayName())
+		steps = append(steps, describe(e))
+		locs = append(locs, e.Location)
+	}
+	return withLocations(errors.Errorf("stages form a cycle: %s (%s)", strings.Join(names, " -> "), strings.Join(steps, ", ")), locs...)
+}
+
+func unknownTarget(target string, names []string) error {
+	list := "the Dockerfile has no named stages"
+	if len(names) > 0 {
+		list = "available stages: " + strings.Join(names, ", ")
+	}
+	return suggest.WrapError(errors.Errorf("target stage %q could not be found; %s", target, list), target, names, false)
+}
+
+func stageTypo(e *Edge, suggestion string, stage *Node) error {
+	err := errors.Errorf("%s is not a stage of this Dockerfile and looks like a typo: did you mean stage %q (line %d)? To use an image of that name, write it in full, e.g. docker.io/library/%s",
+		describe(e), suggestion, firstLine(stage.Stage.Location), e.Ref)
+	return withLocations(err, e.Location)
+}

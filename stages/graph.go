@@ -1,0 +1,145 @@
+// Package stages turns parsed Dockerfile stages into a dependency graph:
+// which stage or image every FROM, COPY --from and RUN --mount from= names,
+// which stage is the target, which stages it needs, and in what order.
+//
+// It is pure: no LLB, no registry, no I/O. Everything it rejects is rejected
+// before a single image is resolved.
+package stages
+
+import (
+	"fmt"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// NodeKind says what a graph node stands for.
+type NodeKind string
+
+const (
+	KindStage   NodeKind = "stage"
+	KindImage   NodeKind = "image"
+	KindScratch NodeKind = "scratch"
+	// KindContext is a named build context (--build-context) replacing an
+	// image or a whole stage.
+	KindContext NodeKind = "context"
+)
+
+// EdgeKind says which instruction created a dependency.
+type EdgeKind string
+
+const (
+	EdgeFrom  EdgeKind = "from"
+	EdgeCopy  EdgeKind = "copy"
+	EdgeAdd   EdgeKind = "add"
+	EdgeMount EdgeKind = "mount"
+)
+
+// Node is a stage or something a stage depends on.
+type Node struct {
+	Kind NodeKind
+	// Index is the stage's position in the Dockerfile; -1 for other nodes.
+	Index int
+	// Name is the stage name (lower case, may be empty) or the image
+	// reference / context name as written after ARG expansion.
+	Name string
+	// Stage is the parsed stage; nil unless Kind is KindStage, or a
+	// KindContext node that replaces a stage.
+	Stage *instructions.Stage
+	// BaseName and Platform are the stage's FROM operand and --platform
+	// value after global ARG expansion.
+	BaseName string
+	Platform string
+	// Base is what FROM points at.
+	Base *Node
+	// Deps are the stage's outgoing edges, FROM first, then in instruction order.
+	Deps []*Edge
+}
+
+// DisplayName is the name used in progress and errors: the stage name,
+// "stage-N" for unnamed stages, or the reference for other nodes.
+func (n *Node) DisplayName() string {
+	if n.Index >= 0 && n.Name == "" {
+		return fmt.Sprintf("stage-%d", n.Index)
+	}
+	return n.Name
+}
+
+// IsStage reports whether n comes from a FROM line of this Dockerfile
+// (including a stage replaced by a named context).
+func (n *Node) IsStage() bool { return n.Index >= 0 }
+
+// Edge is one dependency of a stage.
+type Edge struct {
+	Kind EdgeKind
+	From *Node
+	To   *Node
+	// Ref is the reference as written, after ARG expansion.
+	Ref string
+	// Command is the instruction that created the edge; nil for FROM.
+	Command  instructions.Command
+	Location []parser.Range
+	// MountIndex is the position of the --mount flag for EdgeMount.
+	MountIndex int
+}
+
+// Line is the first Dockerfile line of the edge, or 0.
+func (e *Edge) Line() int { return firstLine(e.Location) }
+
+// Graph is the resolved stage graph for one target.
+type Graph struct {
+	// Stages are the stages in Dockerfile order.
+	Stages []*Node
+	// Externals are the images, scratch and named contexts referenced,
+	// in order of first reference.
+	Externals []*Node
+	Edges     []*Edge
+	Target    *Node
+	// Order lists the stages the target needs, dependencies first.
+	Order     []*Node
+	reachable map[*Node]bool
+}
+
+// Reachable reports whether the target needs n.
+func (g *Graph) Reachable(n *Node) bool { return g.reachable[n] }
+
+// Pruned lists the stages the target does not need, in Dockerfile order.
+func (g *Graph) Pruned() []*Node {
+	var out []*Node
+	for _, s := range g.Stages {
+		if !g.reachable[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ReachableExternals lists the images and contexts the target needs, in
+// order of first reference: exactly the set worth resolving.
+func (g *Graph) ReachableExternals() []*Node {
+	var out []*Node
+	for _, n := range g.Externals {
+		if g.reachable[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// StageNames lists the named stages, for suggestions.
+func (g *Graph) StageNames() []string {
+	var names []string
+	for _, s := range g.Stages {
+		if s.Name != "" {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+func firstLine(r []parser.Range) int {
+	if len(r) == 0 {
+		return 0
+	}
+	return r[0].Start.Line
+}

@@ -1,0 +1,98 @@
+package stages
+
+// checkOrder rejects self references, cycles and forward references, in
+// that order: a cycle always contains a forward edge, and naming the whole
+// cycle is the more useful message.
+func checkOrder(g *Graph) error {
+	for _, e := range g.Edges {
+		if e.To == e.From && e.Kind != EdgeFrom {
+			return selfReference(e)
+		}
+	}
+	if cycle := findCycle(g); cycle != nil {
+		return cycleError(cycle)
+	}
+	for _, e := range g.Edges {
+		if e.To.IsStage() && e.To.Index > e.From.Index {
+			return forwardReference(e)
+		}
+	}
+	return nil
+}
+
+// findCycle returns the edges of one cycle among stages, or nil. It is an
+// iterative depth-first search: each node and edge is visited once.
+func findCycle(g *Graph) []*Edge {
+	const (
+		unvisited = iota
+		onPath
+		done
+	)
+	state := make([]int, len(g.Stages))
+	type frame struct {
+		node *Node
+		next int // index into node.Deps
+		via  *Edge
+	}
+	for _, root := range g.Stages {
+		if state[root.Index] != unvisited {
+			continue
+		}
+		stack := []frame{{node: root}}
+		state[root.Index] = onPath
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if top.next == len(top.node.Deps) {
+				state[top.node.Index] = done
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			e := top.node.Deps[top.next]
+			top.next++
+			if !e.To.IsStage() {
+				continue
+			}
+			switch state[e.To.Index] {
+			case onPath:
+				path := make([]*Edge, 0, len(stack))
+				start := 0
+				for i, f := range stack {
+					if f.node == e.To {
+						start = i
+					}
+					path = append(path, f.via)
+				}
+				return append(path[start+1:], e)
+			case unvisited:
+				state[e.To.Index] = onPath
+				stack = append(stack, frame{node: e.To, via: e})
+			}
+		}
+	}
+	return nil
+}
+
+// markReachable walks from the target and fills Order and the reachable set.
+func markReachable(g *Graph) {
+	queue := []*Node{g.Target}
+	g.reachable[g.Target] = true
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, e := range n.Deps {
+			if !g.reachable[e.To] {
+				g.reachable[e.To] = true
+				if e.To.IsStage() {
+					queue = append(queue, e.To)
+				}
+			}
+		}
+	}
+	// Every edge now points to an earlier stage, so file order is a valid
+	// dependency order.
+	for _, s := range g.Stages {
+		if g.reachable[s] {
+			g.Order = append(g.Order, s)
+		}
+	}
+}

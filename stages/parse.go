@@ -1,0 +1,156 @@
+package stages
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/pkg/errors"
+	"github.com/tonistiigi/go-csvvalue"
+)
+
+// Dockerfile is a parsed Dockerfile with its global ARG scope evaluated.
+type Dockerfile struct {
+	AST         *parser.Result
+	Stages      []instructions.Stage
+	MetaArgs    []instructions.ArgCommand
+	EscapeToken rune
+	// GlobalArgs is the scope FROM lines and --from values expand in:
+	// automatic platform args, then the global ARGs with build args applied.
+	GlobalArgs *Args
+	// Declared lists every global ARG in declaration order.
+	Declared []MetaArg
+}
+
+// ParseOpt carries what the global ARG scope depends on.
+type ParseOpt struct {
+	// Linter receives parse-time warnings; nil means a silent one.
+	Linter    *linter.Linter
+	AutoArgs  *Args
+	BuildArgs map[string]string
+}
+
+// NewLex returns a fresh shell lexer for this Dockerfile. Lexers are not safe
+// for concurrent use, so every conversion takes its own.
+func (d *Dockerfile) NewLex() *shell.Lex { return shell.NewLex(d.EscapeToken) }
+
+// Parse parses dt into stages and evaluates the global ARG scope.
+func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
+	if len(bytes.TrimSpace(dt)) == 0 {
+		return nil, errors.New("the Dockerfile cannot be empty")
+	}
+	ast, err := parser.Parse(bytes.NewReader(dt))
+	if err != nil {
+		return nil, err
+	}
+	lint := opt.Linter
+	if lint == nil {
+		// instructions.Parse panics on "# check=" comments without a linter.
+		lint = linter.New(&linter.Config{})
+	}
+	auto := opt.AutoArgs
+	if auto == nil {
+		auto = NewArgs()
+	}
+	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken}
+	lex := d.NewLex()
+
+	metaArgs, err := parseMetaArgs(ast.AST, lint)
+	if err != nil {
+		return nil, err
+	}
+	d.GlobalArgs, d.Declared, err = ExpandMetaArgs(lex, auto, metaArgs, opt.BuildArgs)
+	if err != nil {
+		return nil, err
+	}
+	if err := expandMountFrom(ast.AST, lex, d.GlobalArgs); err != nil {
+		return nil, err
+	}
+	d.Stages, d.MetaArgs, err = instructions.Parse(ast.AST, lint)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Stages) == 0 {
+		return nil, errors.New("the Dockerfile has no FROM instruction, so there is no stage to build")
+	}
+	return d, nil
+}
+
+// parseMetaArgs parses the ARG lines before the first FROM on their own:
+// their values are needed before the rest of the file can be parsed.
+func parseMetaArgs(root *parser.Node, lint *linter.Linter) ([]instructions.ArgCommand, error) {
+	var out []instructions.ArgCommand
+	for _, n := range root.Children {
+		if !strings.EqualFold(n.Value, "arg") {
+			break
+		}
+		cmd, err := instructions.ParseInstructionWithLinter(n, lint)
+		if err != nil {
+			return nil, parser.WithLocation(err, n.Location())
+		}
+		if a, ok := cmd.(*instructions.ArgCommand); ok {
+			out = append(out, *a)
+		}
+	}
+	return out, nil
+}
+
+// expandMountFrom rewrites `RUN --mount=...,from=$VAR` in place with the
+// global scope, so the graph is fixed before anything is built. The
+// instructions package would otherwise reject the variable outright.
+func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) error {
+	for _, n := range root.Children {
+		if !strings.EqualFold(n.Value, "run") {
+			continue
+		}
+		for i, flag := range n.Flags {
+			v, ok := strings.CutPrefix(flag, "--mount=")
+			if !ok || !strings.Contains(v, "$") {
+				continue
+			}
+			expanded, err := expandFromField(v, lex, scope)
+			if err != nil {
+				return parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
+			}
+			n.Flags[i] = "--mount=" + expanded
+		}
+	}
+	return nil
+}
+
+func expandFromField(mount string, lex *shell.Lex, scope *Args) (string, error) {
+	fields, err := csvvalue.Fields(mount, nil)
+	if err != nil {
+		return mount, nil // left for the instructions parser to report
+	}
+	changed := false
+	for i, f := range fields {
+		key, value, ok := strings.Cut(f, "=")
+		if !ok || !strings.EqualFold(key, "from") || !strings.Contains(value, "$") {
+			continue
+		}
+		res, err := lex.ProcessWordWithMatches(value, scope)
+		if err != nil {
+			return "", err
+		}
+		if res.Result == "" {
+			return "", errors.Errorf("from=%s is empty after expanding global ARGs and build args", value)
+		}
+		fields[i] = key + "=" + res.Result
+		changed = true
+	}
+	if !changed {
+		return mount, nil
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(fields); err != nil {
+		return "", err
+	}
+	w.Flush()
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
