@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# hack/env.sh: a throwaway BuildKit environment on 127.0.0.1.
+#
+#   hack/env.sh up   [ENV_FILE]   start everything, write ENV_FILE
+#   hack/env.sh down [ENV_FILE]   stop what `up` started (by PID), remove its state
+#   hack/env.sh frontend [ENV_FILE]  rebuild and push the frontend image only
+#
+# ENV_FILE defaults to $MULTISTAGE_ENV_FILE or <repo>/.multistage/env. It is a
+# shell file of KEY=VALUE lines (source it, or `set -a; . FILE; set +a`):
+#
+#   BUILDKIT_HOST              unix socket of the buildkitd
+#   MULTISTAGE_BUILDKIT_TCP    the same daemon on tcp://127.0.0.1:PORT
+#   MULTISTAGE_REGISTRY        localhost:PORT, the registry (and docker.io mirror)
+#   MULTISTAGE_BUILDX_BUILDER  name of a buildx builder (remote driver) on the daemon
+#   MULTISTAGE_FRONTEND_IMAGE  myorg/multistage:1
+#   MULTISTAGE_ENV_DIR         the temporary directory holding all state
+#
+# Everything lives under one fresh temporary directory: the registry storage,
+# buildkitd's root, sockets, configs, logs and the PID list that `down` uses.
+# Every listener binds 127.0.0.1 only.
+#
+# `up` pushes these images to the registry:
+#   library/busybox:latest  FROM scratch + Debian's static busybox
+#   library/golang:1.26     the machine's /usr/local/go + busybox + CA bundle
+#   myorg/multistage:1      the frontend, built from this working tree
+# Because the registry is buildkitd's docker.io mirror, `FROM busybox`,
+# `FROM golang:1.26` and `# syntax=myorg/multistage:1` resolve to them.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=hack/tools.sh
+. "$REPO/hack/tools.sh"
+
+FRONTEND_IMAGE=${MULTISTAGE_FRONTEND_IMAGE:-myorg/multistage:1}
+GOLANG_TAG=1.26
+
+log() { printf '[env] %s\n' "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+env_file_arg() {
+	local f=${1:-${MULTISTAGE_ENV_FILE:-$REPO/.multistage/env}}
+	mkdir -p "$(dirname "$f")"
+	printf '%s/%s\n' "$(cd "$(dirname "$f")" && pwd)" "$(basename "$f")"
+}
+
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	local p i
+	for ((i = 0; i < 200; i++)); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# start NAME CMD...: run CMD in the background, logging to
+# $STATE/NAME.log, and record its PID for `down`.
+start() {
+	local name=$1
+	shift
+	"$@" </dev/null >"$STATE/$name.log" 2>&1 &
+	local pid=$!
+	echo "$pid $name" >>"$STATE/pids"
+	log "started $name (pid $pid)"
+}
+
+wait_for() {
+	local what=$1 tries=$2
+	shift 2
+	local i
+	for ((i = 0; i < tries; i++)); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.25
+	done
+	log "$what did not come up; its log:"
+	tail -n 40 "$STATE/$what.log" >&2 || true
+	return 1
+}
+
+bk() { "$BUILDCTL_BIN" --addr "unix://$STATE/buildkitd.sock" "$@"; }
+
+# image NAME CONTEXT_DIR [buildctl args...]: build CONTEXT_DIR/Dockerfile with
+# BuildKit's builtin Dockerfile frontend and push it to the local registry.
+image() {
+	local name=$1 ctx=$2
+	shift 2
+	local start=$SECONDS
+	bk build --progress=plain --frontend dockerfile.v0 \
+		--local context="$ctx" --local dockerfile="$ctx" \
+		--output "type=image,name=$REGISTRY/$name,push=true" \
+		"$@" >"$STATE/build-${name//[\/:]/_}.log" 2>&1 || {
+		tail -n 60 "$STATE/build-${name//[\/:]/_}.log" >&2
+		die "building $name failed (full log: $STATE/build-${name//[\/:]/_}.log)"
+	}
+	log "pushed $REGISTRY/$name ($((SECONDS - start))s)"
+}
+
+# module_proxy serves the host's Go module download cache on 127.0.0.1, as a
+# GOPROXY for RUN steps: the frontend's own build then needs no network beyond
+# loopback. `go mod download` on the host (through the host's usual GOPROXY)
+# fills the cache; it runs in the background, `wait` for $MODDL_PID.
+module_proxy() {
+	local cache port
+	cache=$(go env GOMODCACHE)/cache/download
+	mkdir -p "$cache"
+	port=$(free_port)
+	start goproxy busybox httpd -f -p "127.0.0.1:$port" -h "$cache"
+	wait_for goproxy 40 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+	BUILD_GOPROXY=http://127.0.0.1:$port
+	echo "$BUILD_GOPROXY" >"$STATE/goproxy"
+	(cd "$REPO" && go mod download) >"$STATE/gomod.log" 2>&1 &
+	MODDL_PID=$!
+}
+
+build_base_images() {
+	local dir=$STATE/images
+	mkdir -p "$dir/busybox" "$dir/golang/certs"
+	cp /bin/busybox "$dir/busybox/busybox"
+	cat >"$dir/busybox/Dockerfile" <<-'EOF'
+		FROM scratch
+		COPY busybox /bin/busybox
+		RUN ["/bin/busybox", "mkdir", "-p", "/usr/bin", "/sbin", "/usr/sbin", "/tmp", "/root", "/etc"]
+		RUN ["/bin/busybox", "--install", "-s", "/bin"]
+		RUN echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd && echo 'root:x:0:' > /etc/group && chmod 1777 /tmp
+		CMD ["sh"]
+	EOF
+	image library/busybox:latest "$dir/busybox"
+
+	local gover
+	gover=$(go env GOVERSION)
+	gover=${gover#go}
+	cp /etc/ssl/certs/ca-certificates.crt "$dir/golang/certs/"
+	cat >"$dir/golang/Dockerfile" <<-EOF
+		FROM busybox
+		COPY --from=goroot / /usr/local/go
+		COPY --from=certs ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+		ENV GOLANG_VERSION=$gover GOTOOLCHAIN=local GOPATH=/go
+		ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+		RUN mkdir -p /go/src /go/bin && chmod -R 1777 /go
+		WORKDIR /go
+	EOF
+	image "library/golang:$GOLANG_TAG" "$dir/golang" \
+		--local goroot="$(go env GOROOT)" --opt context:goroot=local:goroot \
+		--local certs="$dir/golang/certs" --opt context:certs=local:certs
+}
+
+build_frontend() {
+	local version
+	version=$(cd "$REPO" && git describe --always --dirty 2>/dev/null || echo dev)
+	image "$FRONTEND_IMAGE" "$REPO" \
+		--opt "build-arg:VERSION=$version" \
+		--opt "build-arg:GOPROXY=$BUILD_GOPROXY" \
+		--opt build-arg:GOSUMDB=off
+}
+
+write_config() {
+	cat >"$STATE/registry.yml" <<-EOF
+		version: 0.1
+		log:
+		  level: warn
+		  accesslog:
+		    disabled: true
+		storage:
+		  filesystem:
+		    rootdirectory: $STATE/registry
+		  delete:
+		    enabled: true
+		http:
+		  addr: 127.0.0.1:$REGISTRY_PORT
+		  secret: multistage-local-only
+	EOF
+	cat >"$STATE/buildkitd.toml" <<-EOF
+		root = "$STATE/buildkitd"
+		debug = false
+
+		[grpc]
+		  address = ["unix://$STATE/buildkitd.sock", "tcp://127.0.0.1:$BUILDKIT_PORT"]
+
+		[worker.oci]
+		  enabled = true
+		  snapshotter = "overlayfs"
+		  binary = "runc"
+		  networkMode = "host"
+		  gc = true
+
+		[worker.containerd]
+		  enabled = false
+
+		[registry."docker.io"]
+		  mirrors = ["$REGISTRY"]
+
+		[registry."$REGISTRY"]
+		  http = true
+		  insecure = true
+	EOF
+}
+
+cmd_up() {
+	local envfile
+	envfile=$(env_file_arg "${1:-}")
+	if [[ -f $envfile ]]; then
+		log "$envfile exists: running down on it first"
+		cmd_down "$envfile"
+	fi
+	tools_ensure
+	set -euo pipefail
+
+	STATE=$(mktemp -d "${TMPDIR:-/tmp}/multistage-env.XXXXXX")
+	: >"$STATE/pids"
+	# From here on, a failure tears down what was started.
+	UP_OK=
+	UP_ENVFILE=$envfile
+	trap up_exit EXIT
+	trap 'exit 130' INT TERM
+	# Write the env file early so `down` can find a half-started environment.
+	echo "MULTISTAGE_ENV_DIR=$STATE" >"$envfile"
+
+	REGISTRY_PORT=$(free_port)
+	BUILDKIT_PORT=$(free_port)
+	while [[ $BUILDKIT_PORT == "$REGISTRY_PORT" ]]; do BUILDKIT_PORT=$(free_port); done
+	REGISTRY=localhost:$REGISTRY_PORT
+	BUILDER=multistage-$(basename "$STATE" | tr 'A-Z.' 'a-z-')
+	write_config
+
+	OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none \
+		start registry "$REGISTRY_BIN" serve "$STATE/registry.yml"
+	wait_for registry 80 curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"
+
+	start buildkitd "$BUILDKITD_BIN" --config "$STATE/buildkitd.toml"
+	wait_for buildkitd 120 bk debug workers
+
+	module_proxy
+	build_base_images
+	wait "$MODDL_PID" || {
+		cat "$STATE/gomod.log" >&2
+		die "go mod download failed"
+	}
+	build_frontend
+
+	docker buildx create --name "$BUILDER" --driver remote "tcp://127.0.0.1:$BUILDKIT_PORT" >/dev/null
+	echo "$BUILDER" >"$STATE/buildx-builder"
+	log "buildx builder $BUILDER"
+
+	cat >"$envfile" <<-EOF
+		MULTISTAGE_ENV_DIR=$STATE
+		BUILDKIT_HOST=unix://$STATE/buildkitd.sock
+		MULTISTAGE_BUILDKIT_TCP=tcp://127.0.0.1:$BUILDKIT_PORT
+		MULTISTAGE_REGISTRY=$REGISTRY
+		MULTISTAGE_BUILDX_BUILDER=$BUILDER
+		MULTISTAGE_FRONTEND_IMAGE=$FRONTEND_IMAGE
+		MULTISTAGE_BUILDCTL=$BUILDCTL_BIN
+	EOF
+	UP_OK=1
+	log "ready; environment in $envfile"
+	echo "$envfile"
+}
+
+up_exit() {
+	if [[ -z ${UP_OK:-} ]]; then
+		log "up failed; tearing down"
+		teardown "$STATE"
+		rm -f "$UP_ENVFILE"
+	fi
+}
+
+# teardown STATE_DIR: stop everything listed in STATE_DIR/pids, newest first,
+# remove the buildx builder, unmount leftovers, delete the directory.
+teardown() {
+	local state=$1
+	[[ -n $state && -d $state ]] || return 0
+	if [[ -f $state/buildx-builder ]]; then
+		docker buildx rm --force "$(cat "$state/buildx-builder")" >/dev/null 2>&1 || true
+	fi
+	if [[ -f $state/pids ]]; then
+		local pid name
+		tac "$state/pids" | while read -r pid name; do
+			if kill -0 "$pid" 2>/dev/null; then
+				kill -TERM "$pid" 2>/dev/null || true
+				local i
+				for ((i = 0; i < 60; i++)); do
+					kill -0 "$pid" 2>/dev/null || break
+					sleep 0.25
+				done
+				if kill -0 "$pid" 2>/dev/null; then
+					log "$name (pid $pid) ignored SIGTERM; killing"
+					kill -KILL "$pid" 2>/dev/null || true
+				fi
+				log "stopped $name (pid $pid)"
+			fi
+		done
+	fi
+	# buildkitd unmounts on exit; make sure nothing under state stays mounted
+	# before deleting it.
+	local m
+	for m in $(awk -v s="$state" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "$state"
+}
+
+cmd_down() {
+	local envfile dir
+	envfile=$(env_file_arg "${1:-}")
+	if [[ ! -f $envfile ]]; then
+		log "no environment file $envfile; nothing to stop"
+		return 0
+	fi
+	dir=$(sed -n 's/^MULTISTAGE_ENV_DIR=//p' "$envfile")
+	teardown "$dir"
+	rm -f "$envfile"
+	log "down"
+}
+
+cmd_frontend() {
+	local envfile
+	envfile=$(env_file_arg "${1:-}")
+	[[ -f $envfile ]] || die "no environment file $envfile; run hack/env.sh up"
+	STATE=$(sed -n 's/^MULTISTAGE_ENV_DIR=//p' "$envfile")
+	REGISTRY=$(sed -n 's/^MULTISTAGE_REGISTRY=//p' "$envfile")
+	BUILD_GOPROXY=$(cat "$STATE/goproxy")
+	(cd "$REPO" && go mod download)
+	build_frontend
+}
+
+case ${1:-} in
+up) cmd_up "${2:-}" ;;
+down) cmd_down "${2:-}" ;;
+frontend) cmd_frontend "${2:-}" ;;
+*)
+	echo "usage: $0 up|down|frontend [ENV_FILE]" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# hack/tools.sh: build the pinned tools the integration harness needs.
+#
+# Everything is built from the Go module proxy into a cache outside the clone,
+# one directory per tool and version, and skipped when it is already there:
+#
+#   $MULTISTAGE_TOOLS/buildkit-v0.34.2/{buildkitd,buildctl}
+#   $MULTISTAGE_TOOLS/registry-v3.1.2/registry
+#   $MULTISTAGE_TOOLS/buildx-v0.38.2/docker-buildx  (+ ~/.docker/cli-plugins/docker-buildx)
+#
+# Debian packages (runc, busybox-static, git, ca-certificates) are installed
+# with apt-get when missing.
+#
+# Run it directly (`hack/tools.sh`), or source it to get the paths and the
+# tools_ensure function without doing anything.
+
+BUILDKIT_VERSION=v0.34.2
+REGISTRY_VERSION=v3.1.2
+BUILDX_VERSION=v0.38.2
+
+MULTISTAGE_TOOLS=${MULTISTAGE_TOOLS:-/var/cache/multistage-tools}
+BUILDKIT_DIR=$MULTISTAGE_TOOLS/buildkit-$BUILDKIT_VERSION
+REGISTRY_DIR=$MULTISTAGE_TOOLS/registry-$REGISTRY_VERSION
+BUILDX_DIR=$MULTISTAGE_TOOLS/buildx-$BUILDX_VERSION
+BUILDKITD_BIN=$BUILDKIT_DIR/buildkitd
+BUILDCTL_BIN=$BUILDKIT_DIR/buildctl
+REGISTRY_BIN=$REGISTRY_DIR/registry
+BUILDX_BIN=$BUILDX_DIR/docker-buildx
+BUILDX_PLUGIN=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
+
+tools_log() { printf '[tools] %s\n' "$*" >&2; }
+
+# tools_apt installs the Debian packages the harness relies on, once.
+tools_apt() {
+	local missing=()
+	command -v runc >/dev/null 2>&1 || missing+=(runc)
+	# busybox-static ships a static /bin/busybox that can go into a scratch image.
+	if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; then
+		missing+=(busybox-static)
+	fi
+	command -v git >/dev/null 2>&1 || missing+=(git)
+	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
+	if ((${#missing[@]} == 0)); then
+		return 0
+	fi
+	tools_log "apt-get install ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# tools_module_copy MODULE@VERSION DEST: a writable copy of a module's source.
+# Building inside the module (instead of `go install pkg@version`) keeps its
+# own go.mod, so replace and exclude directives apply.
+tools_module_copy() {
+	local mod=$1 dest=$2 dir
+	dir=$(cd / && GOFLAGS=-mod=mod go mod download -json "$mod" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+	if [[ -z "$dir" || ! -d "$dir" ]]; then
+		tools_log "go mod download $mod gave no source directory"
+		return 1
+	fi
+	cp -R "$dir" "$dest"
+	chmod -R u+w "$dest"
+}
+
+# tools_build NAME VERSION MODULE LDFLAGS PKG... : build PKGs inside a copy of
+# MODULE@VERSION into $MULTISTAGE_TOOLS/NAME-VERSION, atomically.
+tools_build() {
+	local name=$1 version=$2 module=$3 ldflags=$4
+	shift 4
+	local out=$MULTISTAGE_TOOLS/$name-$version
+	if [[ -f $out/.complete ]]; then
+		return 0
+	fi
+	mkdir -p "$MULTISTAGE_TOOLS"
+	local work
+	work=$(mktemp -d "$MULTISTAGE_TOOLS/.build-$name.XXXXXX")
+	tools_log "building $name $version (cached in $out afterwards)"
+	local start=$SECONDS
+	tools_module_copy "$module@$version" "$work/src"
+	mkdir -p "$work/out"
+	(
+		cd "$work/src"
+		export GOFLAGS=-buildvcs=false GOWORK=off
+		go build -trimpath -ldflags "$ldflags" -o "$work/out/" "$@"
+	)
+	touch "$work/out/.complete"
+	rm -rf "$out"
+	mv "$work/out" "$out"
+	rm -rf "$work"
+	tools_log "built $name $version in $((SECONDS - start))s"
+}
+
+tools_ensure() {
+	set -euo pipefail
+	tools_apt
+	command -v go >/dev/null || {
+		tools_log "go is required on PATH"
+		return 1
+	}
+	tools_build buildkit "$BUILDKIT_VERSION" github.com/moby/buildkit \
+		"-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" \
+		./cmd/buildkitd ./cmd/buildctl
+	tools_build registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3 \
+		"-X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" \
+		./cmd/registry
+	tools_build buildx "$BUILDX_VERSION" github.com/docker/buildx \
+		"-X github.com/docker/buildx/version.Version=$BUILDX_VERSION" \
+		./cmd/buildx
+	if [[ ! -x $BUILDX_DIR/docker-buildx && -x $BUILDX_DIR/buildx ]]; then
+		mv "$BUILDX_DIR/buildx" "$BUILDX_DIR/docker-buildx"
+	fi
+	mkdir -p "$(dirname "$BUILDX_PLUGIN")"
+	if ! cmp -s "$BUILDX_BIN" "$BUILDX_PLUGIN"; then
+		install -m 0755 "$BUILDX_BIN" "$BUILDX_PLUGIN"
+	fi
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+	tools_ensure
+	printf 'BUILDKITD=%s\nBUILDCTL=%s\nREGISTRY=%s\nBUILDX=%s\n' \
+		"$BUILDKITD_BIN" "$BUILDCTL_BIN" "$REGISTRY_BIN" "$BUILDX_PLUGIN"
+fi

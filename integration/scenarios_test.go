@@ -1,0 +1,467 @@
+package integration
+
+import (
+	"debug/elf"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Line 1 of every Dockerfile is written by the harness (see scenario), so the
+// text below starts at line 2; the line numbers in wantError count that way.
+
+const helloMain = `package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("hello, world")
+}
+`
+
+// checkHello is what the documentation promises for the Go hello-world:
+// /bin/hello runs and prints "hello, world", CMD is ["/bin/hello"] and the
+// final image holds nothing but that binary.
+func checkHello(t *testing.T, r *result) {
+	if got := r.files(t); !reflect.DeepEqual(got, []string{"bin/hello"}) {
+		t.Errorf("final image holds %v, want only bin/hello", got)
+	}
+	if got := r.run(t, "bin/hello"); got != "hello, world\n" {
+		t.Errorf("/bin/hello printed %q, want %q", got, "hello, world\n")
+	}
+	if got := r.config(t).Cmd; !reflect.DeepEqual(got, []string{"/bin/hello"}) {
+		t.Errorf("image Cmd = %q, want [/bin/hello]", got)
+	}
+	if r.layers != 1 {
+		t.Errorf("final image has %d layers, want 1 (FROM scratch + one COPY)", r.layers)
+	}
+}
+
+func wantFile(t *testing.T, r *result, name, content string) {
+	t.Helper()
+	if got := r.file(t, name); got != content {
+		t.Errorf("/%s = %q, want %q", name, got, content)
+	}
+}
+
+func wantNoFile(t *testing.T, r *result, name string) {
+	t.Helper()
+	if r.exists(name) {
+		t.Errorf("/%s exists; it must not", name)
+	}
+}
+
+func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+var scenarios = []scenario{
+	{
+		// https://docs.docker.com/build/building/multi-stage/, verbatim.
+		name: "docs-hello",
+		dockerfile: `
+FROM golang:1.26
+WORKDIR /src
+COPY <<EOF ./main.go
+package main
+
+import "fmt"
+
+func main() {
+  fmt.Println("hello, world")
+}
+EOF
+RUN go build -o /bin/hello ./main.go
+
+FROM scratch
+COPY --from=0 /bin/hello /bin/hello
+CMD ["/bin/hello"]
+`,
+		buildx: true,
+		want:   expect{check: checkHello},
+	},
+	{
+		name: "docs-named-stages",
+		dockerfile: `
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY <<EOF /src/main.go
+package main
+
+import "fmt"
+
+func main() {
+  fmt.Println("hello, world")
+}
+EOF
+RUN go build -o /bin/hello ./main.go
+
+FROM scratch
+COPY --from=build /bin/hello /bin/hello
+CMD ["/bin/hello"]
+`,
+		want: expect{check: checkHello},
+	},
+	{
+		// --target build stops at the build stage: its filesystem (the
+		// toolchain, the source, the binary) is the result.
+		name: "docs-target-build",
+		dockerfile: `
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY main.go .
+RUN go build -o /bin/hello ./main.go
+
+FROM scratch
+COPY --from=build /bin/hello /bin/hello
+CMD ["/bin/hello"]
+`,
+		files:  map[string]string{"main.go": helloMain},
+		target: "build",
+		buildx: true,
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "src/main.go", helloMain)
+			if got := r.run(t, "bin/hello"); got != "hello, world\n" {
+				t.Errorf("/bin/hello printed %q", got)
+			}
+			if !r.exists("usr/local/go/bin/go") {
+				t.Errorf("the build stage's toolchain is missing: not the build stage?")
+			}
+			if got := r.config(t).WorkingDir; got != "/src" {
+				t.Errorf("WorkingDir = %q, want /src", got)
+			}
+			if got := r.config(t).Cmd; reflect.DeepEqual(got, []string{"/bin/hello"}) {
+				t.Errorf("Cmd is the final stage's; --target build must stop before it")
+			}
+		}},
+	},
+	debugProduction("debug", "debug\n"),
+	debugProduction("production", "production\n"),
+	debugProduction("", "production\n"), // default: the last stage
+	testingProduction("testing"),
+	testingProduction("production"),
+	{
+		// COPY --from an image that is not a stage.
+		name: "copy-from-external-image",
+		dockerfile: `
+FROM busybox AS unrelated
+RUN echo unrelated > /unrelated
+
+FROM scratch
+COPY --from=busybox /bin/busybox /busybox
+`,
+		buildx: true,
+		want: expect{check: func(t *testing.T, r *result) {
+			if got := r.files(t); !reflect.DeepEqual(got, []string{"busybox"}) {
+				t.Errorf("files = %v, want [busybox]", got)
+			}
+			if out := r.run(t, "busybox"); !strings.Contains(out, "BusyBox") {
+				t.Errorf("exported busybox printed %q", out)
+			}
+		}},
+	},
+	{
+		// FROM <earlier stage> AS next inherits filesystem, config and ARGs.
+		name: "from-earlier-stage",
+		dockerfile: `
+FROM busybox AS first
+ARG GREETING=hi
+ENV FIRST=1
+RUN echo one > /one
+
+FROM first AS second
+RUN echo "$GREETING two" > /two
+WORKDIR /work
+
+FROM second AS third
+RUN echo three > three
+`,
+		buildArgs: map[string]string{"GREETING": "hello"},
+		buildx:    true,
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "one", "one\n")
+			wantFile(t, r, "two", "hello two\n")
+			wantFile(t, r, "work/three", "three\n")
+			if v, _ := r.env(t, "FIRST"); v != "1" {
+				t.Errorf("ENV FIRST = %q, want 1 (inherited from stage first)", v)
+			}
+			if got := r.config(t).WorkingDir; got != "/work" {
+				t.Errorf("WorkingDir = %q, want /work", got)
+			}
+		}},
+	},
+	{
+		// Stages the target does not need are never run or resolved.
+		name: "unused-stages-pruned",
+		dockerfile: `
+FROM busybox AS broken
+RUN false
+
+FROM {{REGISTRY}}/multistage/never-pushed:never AS ghost
+RUN echo never
+
+FROM broken AS also-broken
+RUN echo never > /never
+
+FROM busybox AS base
+RUN echo base > /base
+
+FROM scratch AS final
+COPY --from=base /base /ok
+`,
+		buildx: true,
+		want: expect{check: func(t *testing.T, r *result) {
+			if got := r.files(t); !reflect.DeepEqual(got, []string{"ok"}) {
+				t.Errorf("files = %v, want [ok]", got)
+			}
+			wantFile(t, r, "ok", "base\n")
+		}},
+	},
+	{
+		// Prove the previous scenario's ghost stage would fail if it ran.
+		name: "pruned-stage-control",
+		dockerfile: `
+FROM {{REGISTRY}}/multistage/never-pushed:never AS ghost
+RUN echo never
+`,
+		want: expect{err: &wantError{
+			matches: []*regexp.Regexp{re(`multistage/never-pushed:never`), re(`(?i)not found`)},
+		}},
+	},
+	{
+		// The cross-compile pattern: the build stage runs on the build
+		// platform, the result is for the target platform. No emulation
+		// is needed, so linux/arm64 works on an amd64 machine.
+		name: "cross-platform",
+		dockerfile: `
+FROM --platform=$BUILDPLATFORM golang:1.26 AS build
+ARG TARGETOS TARGETARCH
+WORKDIR /src
+COPY main.go .
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/hello ./main.go
+
+FROM scratch
+COPY --from=build /out/hello /hello
+ENTRYPOINT ["/hello"]
+`,
+		files:    map[string]string{"main.go": helloMain},
+		platform: "linux/arm64",
+		buildx:   true,
+		want: expect{check: func(t *testing.T, r *result) {
+			f, err := elf.Open(filepath.Join(r.dir, "hello"))
+			if err != nil {
+				t.Fatalf("exported /hello: %v", err)
+			}
+			defer f.Close()
+			if f.Machine != elf.EM_AARCH64 {
+				t.Errorf("/hello is built for %v, want EM_AARCH64", f.Machine)
+			}
+			if r.image == nil || r.image.Architecture != "arm64" || r.image.OS != "linux" {
+				t.Errorf("image platform = %+v, want linux/arm64", r.image.Platform)
+			}
+			if got := r.config(t).Entrypoint; !reflect.DeepEqual(got, []string{"/hello"}) {
+				t.Errorf("Entrypoint = %q", got)
+			}
+		}},
+	},
+
+	// Errors, as the user reads them.
+	{
+		name: "error-unknown-target",
+		dockerfile: `
+FROM busybox AS build
+RUN echo build
+FROM scratch AS production
+COPY --from=build /bin/busybox /busybox
+`,
+		target: "bulid",
+		buildx: true,
+		want: expect{err: &wantError{
+			contains: []string{`target stage "bulid" could not be found`},
+			matches:  []*regexp.Regexp{re(`did you mean.*build`)},
+		}},
+	},
+	{
+		// Beyond upstream: a COPY --from naming a stage defined later is an
+		// error pointing at the reference (upstream would look for an image
+		// called "second" on Docker Hub).
+		name: "error-forward-reference",
+		dockerfile: `
+FROM busybox AS first
+COPY --from=second /two /two
+FROM busybox AS second
+RUN echo two > /two
+`,
+		buildx: true,
+		want: expect{err: &wantError{
+			contains: []string{"second"},
+			lines:    []int{3},
+		}},
+		skipUpstream: "upstream treats a later stage name in --from as an image to pull",
+	},
+	{
+		// Beyond upstream: FROM naming a later stage is an error too.
+		name: "error-from-later-stage",
+		dockerfile: `
+FROM second AS first
+RUN echo one
+FROM busybox AS second
+`,
+		want: expect{err: &wantError{
+			contains: []string{"second"},
+			lines:    []int{2},
+		}},
+		skipUpstream: "upstream treats a later stage name in FROM as an image to pull",
+	},
+	{
+		// A cycle: every line involved is named.
+		name: "error-cycle",
+		dockerfile: `
+FROM busybox AS a
+COPY --from=b /b /b
+FROM busybox AS b
+COPY --from=a /a /a
+FROM scratch
+COPY --from=b /b /b
+`,
+		buildx: true,
+		want: expect{err: &wantError{
+			matches: []*regexp.Regexp{re(`(?i)cycle|circular`)},
+			lines:   []int{3, 5},
+		}},
+		skipUpstream: "upstream treats the forward name in --from as an image to pull",
+	},
+	{
+		// A stage copying from itself.
+		name: "error-self-reference",
+		dockerfile: `
+FROM busybox AS a
+RUN echo a > /a
+COPY --from=a /a /b
+`,
+		want: expect{err: &wantError{
+			lines: []int{4},
+		}},
+		upstream: &expect{err: &wantError{
+			matches: []*regexp.Regexp{re(`(?i)circular dependency`)},
+		}},
+	},
+	{
+		// Beyond upstream: a near-miss of a stage name fails before any
+		// registry is asked.
+		name: "error-stage-typo",
+		dockerfile: `
+FROM busybox AS build
+RUN echo hi > /hi
+FROM scratch
+COPY --from=biuld /hi /hi
+`,
+		buildx: true,
+		want: expect{err: &wantError{
+			matches: []*regexp.Regexp{re(`did you mean.*"?build"?`)},
+			lines:   []int{5},
+		}},
+		skipUpstream: "upstream looks for an image called biuld on Docker Hub",
+	},
+	{
+		// Beyond upstream: COPY --from=${VAR} expanded with build args.
+		name: "copy-from-variable",
+		dockerfile: `
+ARG SRC=first
+FROM busybox AS first
+RUN echo first > /which
+FROM busybox AS second
+RUN echo second > /which
+FROM scratch
+ARG SRC
+COPY --from=${SRC} /which /which
+`,
+		buildArgs: map[string]string{"SRC": "second"},
+		buildx:    true,
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "which", "second\n")
+		}},
+		skipUpstream: "upstream does not expand variables in --from",
+	},
+}
+
+// debugProduction: the documentation's debug/production pair, chosen by
+// --target.
+func debugProduction(target, want string) scenario {
+	name := "debug-production-" + target
+	if target == "" {
+		name = "debug-production-default"
+	}
+	return scenario{
+		name: name,
+		dockerfile: `
+FROM busybox AS base
+RUN echo base > /base.txt
+
+FROM base AS debug
+RUN echo debug > /mode.txt
+ENV MODE=debug
+
+FROM base AS production
+RUN echo production > /mode.txt
+ENV MODE=production
+`,
+		target: target,
+		buildx: target == "debug",
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "mode.txt", want)
+			wantFile(t, r, "base.txt", "base\n")
+			if v, _ := r.env(t, "MODE"); v+"\n" != want {
+				t.Errorf("ENV MODE = %q, want %q", v, strings.TrimSpace(want))
+			}
+		}},
+	}
+}
+
+// testingProduction: a testing stage that runs checks on the build output and
+// a production stage that does not depend on it.
+func testingProduction(target string) scenario {
+	return scenario{
+		name: "testing-production-" + target,
+		dockerfile: `
+FROM busybox AS builder
+RUN echo artifact > /artifact
+
+FROM builder AS testing
+RUN test "$(cat /artifact)" = artifact && echo passed > /tested
+
+FROM busybox AS production
+COPY --from=builder /artifact /app/artifact
+CMD ["cat", "/app/artifact"]
+`,
+		target: target,
+		want: expect{check: func(t *testing.T, r *result) {
+			if target == "testing" {
+				wantFile(t, r, "tested", "passed\n")
+				wantFile(t, r, "artifact", "artifact\n")
+				return
+			}
+			wantFile(t, r, "app/artifact", "artifact\n")
+			wantNoFile(t, r, "tested")
+			if got := r.config(t).Cmd; !reflect.DeepEqual(got, []string{"cat", "/app/artifact"}) {
+				t.Errorf("Cmd = %q", got)
+			}
+		}},
+	}
+}
+
+func TestScenarios(t *testing.T) {
+	e := requireEnv(t)
+	for i := range scenarios {
+		s := &scenarios[i]
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			s.run(t, e)
+		})
+	}
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(m.Run())
+}
