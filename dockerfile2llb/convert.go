@@ -1,29 +1,39 @@
-// Package dockerfile2llb turns the reachable part of a stage graph into an
-// LLB state and an OCI image config for one target platform.
+// Package dockerfile2llb turns the part of a stage graph that a target needs
+// into an LLB state and an OCI image config, for one target platform.
+//
+// The flow is: parse (stages.Parse) → graph (stages.Build) → resolve the
+// base images the graph reaches (resolve.go) → dispatch each stage in graph
+// order, one instruction at a time (dispatch.go and one file per family) →
+// bind the build context to the paths that were used (context.go).
 package dockerfile2llb
 
 import (
 	"context"
 
 	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/util/apicaps"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
-	"github.com/pkg/errors"
 )
 
 // ConvertOpt is everything a conversion depends on besides the Dockerfile.
 type ConvertOpt struct {
 	dockerui.Config
-	// Client gives named contexts, no-cache and .dockerignore; nil offline.
+	// Client gives named contexts, no-cache and the build context with
+	// .dockerignore applied; nil when converting offline.
 	Client *dockerui.Client
-	// MainContext replaces the local "context" source when set (tests, offline).
+	// MainContext replaces the local "context" source when Client is nil.
 	MainContext *llb.State
 	SourceMap   *llb.SourceMap
-	// TargetPlatform is the platform this conversion builds for; nil means
-	// the first of Config.TargetPlatforms or the build platform.
+	// TargetPlatform is the platform to build for; nil means the first
+	// build platform, with the base image's platform preferred when it is
+	// one of the build platforms.
 	TargetPlatform *ocispecs.Platform
 	MetaResolver   llb.ImageMetaResolver
 	LLBCaps        *apicaps.CapSet
@@ -32,12 +42,89 @@ type ConvertOpt struct {
 
 // Result is one platform's conversion.
 type Result struct {
-	State     llb.State
-	Image     *dockerspec.DockerOCIImage
+	State llb.State
+	Image *dockerspec.DockerOCIImage
+	// BaseImage is the config of the image the target is ultimately built
+	// on; nil for scratch.
 	BaseImage *dockerspec.DockerOCIImage
+	Graph     *stages.Graph
+}
+
+// converter holds one conversion. It is not shared between platforms.
+type converter struct {
+	opt      ConvertOpt
+	platform platformOpt
+	df       *stages.Dockerfile
+	graph    *stages.Graph
+	lex      *shell.Lex
+	lint     *linter.Linter
+	states   map[*stages.Node]*stageState
+	images   *imageSet
+	proxy    *llb.ProxyEnv
+	// buildContext is bound to the real context source once every stage
+	// has said which paths it reads.
+	buildContext *lateOutput
+	ctxPaths     map[string]struct{}
+	edgesByCmd   map[instructions.Command][]*stages.Edge
 }
 
 // Convert parses dt and converts the stages the target needs.
 func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
-	return nil, errors.New("not implemented yet")
+	c, err := newConverter(dt, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.resolveImages(ctx); err != nil {
+		return nil, err
+	}
+	for _, n := range c.graph.Order {
+		if err := c.dispatchStage(ctx, n); err != nil {
+			return nil, err
+		}
+	}
+	return c.finish(ctx)
+}
+
+func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
+	c := &converter{
+		opt:          opt,
+		platform:     newPlatformOpt(opt),
+		states:       map[*stages.Node]*stageState{},
+		proxy:        proxyFromBuildArgs(opt.BuildArgs),
+		buildContext: &lateOutput{},
+		ctxPaths:     map[string]struct{}{},
+	}
+	if c.opt.LLBCaps == nil && opt.Client != nil {
+		caps := opt.Client.BuildOpts().LLBCaps
+		c.opt.LLBCaps = &caps
+	}
+	c.lint = newLinter(opt)
+	df, err := stages.Parse(dt, stages.ParseOpt{
+		Linter:    c.lint,
+		AutoArgs:  c.platform.autoArgs(opt.BuildArgs),
+		BuildArgs: opt.BuildArgs,
+		Target:    opt.Target,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.df, c.lex = df, df.NewLex()
+	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, nil))
+	if err != nil {
+		return nil, err
+	}
+	c.images = newImageSet(c)
+	return c, nil
+}
+
+func newLinter(opt ConvertOpt) *linter.Linter {
+	cfg := linter.Config{Warn: opt.Warn}
+	if opt.LinterConfig != nil {
+		cfg = *opt.LinterConfig
+		cfg.Warn = opt.Warn
+	}
+	if cfg.Warn == nil {
+		cfg.Warn = func(string, string, string, string, []parser.Range) {}
+	}
+	return linter.New(&cfg)
 }

@@ -22,7 +22,9 @@ func withLocations(err error, ls ...[]parser.Range) error {
 	return err
 }
 
-func describe(e *Edge) string {
+// Describe names the instruction behind the edge and its line, as in
+// "COPY --from=build (line 12)".
+func (e *Edge) Describe() string {
 	switch e.Kind {
 	case EdgeFrom:
 		return fmt.Sprintf("FROM %s (line %d)", e.Ref, e.Line())
@@ -49,13 +51,13 @@ func badIndex(what string, idx, count int, loc []parser.Range) error {
 
 func selfReference(e *Edge) error {
 	return withLocations(errors.Errorf("%s refers to its own stage %q (line %d); a stage cannot use itself, copy from an earlier stage instead",
-		describe(e), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
+		e.Describe(), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
 }
 
 func forwardReference(e *Edge) error {
 	to := e.To
 	return withLocations(errors.Errorf("%s in stage %q refers to stage %q, which is defined later (line %d); a stage can only use stages above it: move %q before line %d",
-		describe(e), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),
+		e.Describe(), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),
 		e.Location, to.Stage.Location)
 }
 
@@ -65,7 +67,7 @@ func cycleError(cycle []*Edge) error {
 	var locs [][]parser.Range
 	for _, e := range cycle {
 		names = append(names, e.To.DisplayName())
-		steps = append(steps, describe(e))
+		steps = append(steps, e.Describe())
 		locs = append(locs, e.Location)
 	}
 	return withLocations(errors.Errorf("stages form a cycle: %s (%s)", strings.Join(names, " -> "), strings.Join(steps, ", ")), locs...)
@@ -81,6 +83,6 @@ func unknownTarget(target string, names []string) error {
 
 func stageTypo(e *Edge, suggestion string, stage *Node) error {
 	err := errors.Errorf("%s is not a stage of this Dockerfile and looks like a typo: did you mean stage %q (line %d)? To use an image of that name, write it in full, e.g. docker.io/library/%s",
-		describe(e), suggestion, firstLine(stage.Stage.Location), e.Ref)
+		e.Describe(), suggestion, firstLine(stage.Stage.Location), e.Ref)
 	return withLocations(err, e.Location)
 }

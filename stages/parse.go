@@ -29,9 +29,12 @@ type Dockerfile struct {
 // ParseOpt carries what the global ARG scope depends on.
 type ParseOpt struct {
 	// Linter receives parse-time warnings; nil means a silent one.
-	Linter    *linter.Linter
+	Linter *linter.Linter
+	// AutoArgs are the automatic platform args; Parse adds TARGETSTAGE.
 	AutoArgs  *Args
 	BuildArgs map[string]string
+	// Target is the requested target stage; empty means the last stage.
+	Target string
 }
 
 // NewLex returns a fresh shell lexer for this Dockerfile. Lexers are not safe
@@ -52,9 +55,14 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 		// instructions.Parse panics on "# check=" comments without a linter.
 		lint = linter.New(&linter.Config{})
 	}
-	auto := opt.AutoArgs
-	if auto == nil {
-		auto = NewArgs()
+	auto := NewArgs()
+	if opt.AutoArgs != nil {
+		auto = opt.AutoArgs.Clone()
+	}
+	if v, ok := opt.BuildArgs["TARGETSTAGE"]; ok {
+		auto.Set("TARGETSTAGE", v)
+	} else {
+		auto.Set("TARGETSTAGE", targetStageArg(ast.AST, opt.Target))
 	}
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken}
 	lex := d.NewLex()
@@ -78,6 +86,30 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 		return nil, errors.New("the Dockerfile has no FROM instruction, so there is no stage to build")
 	}
 	return d, nil
+}
+
+// targetStageArg is the value of TARGETSTAGE: the requested target, else
+// the last stage's name, else "default". It is needed before the stages are
+// parsed, because global ARGs may use it, so it is read off the AST.
+func targetStageArg(root *parser.Node, target string) string {
+	if target != "" {
+		return target
+	}
+	name := "default"
+	for _, n := range root.Children {
+		if !strings.EqualFold(n.Value, "from") {
+			continue
+		}
+		name = "default"
+		var words []string
+		for w := n.Next; w != nil; w = w.Next {
+			words = append(words, w.Value)
+		}
+		if len(words) == 3 && strings.EqualFold(words[1], "as") {
+			name = strings.ToLower(words[2])
+		}
+	}
+	return name
 }
 
 // parseMetaArgs parses the ARG lines before the first FROM on their own:

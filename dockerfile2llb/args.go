@@ -1,0 +1,87 @@
+package dockerfile2llb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// sbomArgs configure SBOM scanning; they are ARGs but never reach the
+// environment of RUN steps.
+var sbomArgs = map[string]bool{
+	"BUILDKIT_SBOM_SCAN_CONTEXT": true,
+	"BUILDKIT_SBOM_SCAN_STAGE":   true,
+}
+
+// dispatchArg brings ARGs into the stage scope. The value is, in order: the
+// build arg, the expanded default, or the global ARG of the same name.
+func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instructions.ArgCommand) error {
+	parts := make([]string, 0, len(cmd.Args))
+	for _, arg := range cmd.Args {
+		value, err := c.argValue(ctx, s, arg)
+		if err != nil {
+			return err
+		}
+		arg.Value = value
+		if value != nil && !sbomArgs[arg.Key] {
+			s.state = s.state.AddEnv(arg.Key, *value)
+		}
+		s.args = append(s.args, arg)
+		if value != nil {
+			parts = append(parts, arg.Key+"="+*value)
+		} else {
+			parts = append(parts, arg.Key)
+		}
+	}
+	s.history("ARG "+strings.Join(parts, " "), false)
+	return nil
+}
+
+func (c *converter) argValue(ctx context.Context, s *stageState, arg instructions.KeyValuePairOptional) (*string, error) {
+	if v, ok := c.opt.BuildArgs[arg.Key]; ok {
+		return &v, nil
+	}
+	if arg.Value != nil {
+		env, err := s.state.Env(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, _, err := c.lex.ProcessWord(*arg.Value, env)
+		if err != nil {
+			return nil, err
+		}
+		return &v, nil
+	}
+	if v, ok := c.df.GlobalArgs.Get(arg.Key); ok {
+		return &v, nil
+	}
+	return nil, nil
+}
+
+// runHistory is the history line of a RUN: the stage ARGs in scope, as
+// "|N K=v ...", then the command. It lets image history show what a step
+// depended on without baking ARGs into the config.
+func runHistory(args []string, stageArgs []instructions.KeyValuePairOptional, env interface {
+	Get(string) (string, bool)
+}) string {
+	var kvs []string
+	index := map[string]int{}
+	for _, a := range stageArgs {
+		v, ok := env.Get(a.Key)
+		if !ok {
+			v = a.ValueString()
+		}
+		if i, seen := index[a.Key]; seen {
+			kvs[i] = a.Key + "=" + v
+			continue
+		}
+		index[a.Key] = len(kvs)
+		kvs = append(kvs, a.Key+"="+v)
+	}
+	if len(kvs) > 0 {
+		kvs = append([]string{fmt.Sprintf("|%d", len(kvs))}, kvs...)
+	}
+	return "RUN " + strings.Join(append(kvs, args...), " ")
+}

@@ -1,0 +1,86 @@
+package dockerfile2llb
+
+import (
+	"context"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/pkg/errors"
+)
+
+// dispatch converts one instruction. Each family lives in its own file:
+// run.go, copy.go, metadata.go, workdir.go, args.go.
+func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instructions.Command) error {
+	if err := c.expandWords(ctx, s, cmd); err != nil {
+		return err
+	}
+	switch cmd := cmd.(type) {
+	case *instructions.RunCommand:
+		return c.dispatchRun(ctx, s, cmd)
+	case *instructions.CopyCommand:
+		return c.dispatchCopy(ctx, s, copyFromCopy(cmd))
+	case *instructions.AddCommand:
+		return c.dispatchCopy(ctx, s, copyFromAdd(cmd))
+	case *instructions.WorkdirCommand:
+		return c.dispatchWorkdir(ctx, s, cmd)
+	case *instructions.ArgCommand:
+		return c.dispatchArg(ctx, s, cmd)
+	case *instructions.EnvCommand:
+		return dispatchEnv(s, cmd)
+	case *instructions.LabelCommand:
+		return dispatchLabel(s, cmd)
+	case *instructions.ExposeCommand:
+		return c.dispatchExpose(ctx, s, cmd)
+	case *instructions.UserCommand:
+		return dispatchUser(s, cmd)
+	case *instructions.VolumeCommand:
+		return dispatchVolume(s, cmd)
+	case *instructions.CmdCommand:
+		return dispatchCmd(s, cmd)
+	case *instructions.EntrypointCommand:
+		return dispatchEntrypoint(s, cmd)
+	case *instructions.ShellCommand:
+		return dispatchShell(s, cmd)
+	case *instructions.HealthCheckCommand:
+		return dispatchHealthcheck(s, cmd)
+	case *instructions.StopSignalCommand:
+		return dispatchStopSignal(s, cmd)
+	case *instructions.MaintainerCommand:
+		return dispatchMaintainer(s, cmd)
+	case *instructions.OnbuildCommand:
+		return dispatchOnbuild(s, cmd)
+	default:
+		return errors.Errorf("%s is not supported by this frontend", cmd.Name())
+	}
+}
+
+// expandWords expands variables in an instruction's operands with the
+// stage's environment (ENV and ARG so far). ARG expands its own defaults.
+func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instructions.Command) error {
+	if _, isArg := cmd.(*instructions.ArgCommand); isArg {
+		return nil
+	}
+	env, err := s.state.Env(ctx)
+	if err != nil {
+		return err
+	}
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
+		err := ex.Expand(func(word string) (string, error) {
+			out, _, err := c.lex.ProcessWord(word, env)
+			return out, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
+		// Heredoc bodies keep their quotes: only variables are replaced.
+		raw := shell.NewLex('\\')
+		raw.SkipProcessQuotes = true
+		return ex.ExpandRaw(func(word string) (string, error) {
+			out, _, err := raw.ProcessWord(word, env)
+			return out, err
+		})
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package dockerfile2llb
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/pkg/errors"
+)
+
+// dispatchExpose records ports as "port/proto". Host IPs and host ports are
+// accepted for compatibility and dropped: an image cannot publish them.
+func (c *converter) dispatchExpose(ctx context.Context, s *stageState, cmd *instructions.ExposeCommand) error {
+	env, err := s.state.Env(ctx)
+	if err != nil {
+		return err
+	}
+	var ports []string
+	for _, raw := range cmd.Ports {
+		words, err := c.lex.ProcessWords(raw, env)
+		if err != nil {
+			return err
+		}
+		for _, w := range words {
+			ps, err := parseExposedPort(w)
+			if err != nil {
+				return err
+			}
+			ports = append(ports, ps...)
+		}
+	}
+	if s.image.Config.ExposedPorts == nil {
+		s.image.Config.ExposedPorts = map[string]struct{}{}
+	}
+	for _, p := range ports {
+		s.image.Config.ExposedPorts[p] = struct{}{}
+	}
+	s.history(fmt.Sprintf("EXPOSE %v", ports), false)
+	return nil
+}
+
+// parseExposedPort reads [ip:][hostPort:]containerPort[-end][/proto].
+func parseExposedPort(spec string) ([]string, error) {
+	rest, proto, _ := strings.Cut(spec, "/")
+	if proto == "" {
+		proto = "tcp"
+	}
+	proto = strings.ToLower(proto)
+	switch proto {
+	case "tcp", "udp", "sctp":
+	default:
+		return nil, errors.Errorf("invalid port %q: protocol %q is not tcp, udp or sctp", spec, proto)
+	}
+	ip, hostPort, container := splitPortParts(rest)
+	if ip != "" && net.ParseIP(strings.Trim(ip, "[]")) == nil {
+		return nil, errors.Errorf("invalid port %q: %q is not an IP address", spec, ip)
+	}
+	start, end, err := parsePortRange(container)
+	if err != nil {
+		return nil, errors.Errorf("invalid port %q: container port %q: %v", spec, container, err)
+	}
+	if hostPort != "" {
+		hs, he, err := parsePortRange(hostPort)
+		if err != nil {
+			return nil, errors.Errorf("invalid port %q: host port %q: %v", spec, hostPort, err)
+		}
+		if he-hs != end-start && end != start {
+			return nil, errors.Errorf("invalid port %q: host and container port ranges differ in size", spec)
+		}
+	}
+	out := make([]string, 0, end-start+1)
+	for p := start; p <= end; p++ {
+		out = append(out, strconv.Itoa(p)+"/"+proto)
+	}
+	return out, nil
+}
+
+// splitPortParts splits on the last two colons, keeping IPv6 brackets.
+func splitPortParts(s string) (ip, hostPort, container string) {
+	i := strings.LastIndex(s, ":")
+	if i < 0 {
+		return "", "", s
+	}
+	container, head := s[i+1:], s[:i]
+	j := strings.LastIndex(head, ":")
+	if j < 0 || strings.HasSuffix(head, "]") {
+		return "", head, container
+	}
+	return head[:j], head[j+1:], container
+}
+
+func parsePortRange(s string) (int, int, error) {
+	lo, hi, isRange := strings.Cut(s, "-")
+	start, err := strconv.ParseUint(lo, 10, 16)
+	if err != nil || lo == "" {
+		return 0, 0, errors.New("not a port number")
+	}
+	end := start
+	if isRange {
+		if end, err = strconv.ParseUint(hi, 10, 16); err != nil || end < start {
+			return 0, 0, errors.New("not a valid port range")
+		}
+	}
+	return int(start), int(end), nil
+}

@@ -1,0 +1,101 @@
+package dockerfile2llb
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/moby/buildkit/util/system"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// historyComment marks history entries written by a Dockerfile build; tools
+// such as `docker history` key on it.
+const historyComment = "buildkit.dockerfile.v0"
+
+// cloneImage deep-copies the mutable parts of an image config, so a stage
+// never edits its parent's.
+func cloneImage(src dockerspec.DockerOCIImage) dockerspec.DockerOCIImage {
+	img := src
+	cfg := &img.Config
+	cfg.Env = slices.Clone(src.Config.Env)
+	cfg.Cmd = slices.Clone(src.Config.Cmd)
+	cfg.Entrypoint = slices.Clone(src.Config.Entrypoint)
+	cfg.OnBuild = slices.Clone(src.Config.OnBuild)
+	cfg.Shell = slices.Clone(src.Config.Shell)
+	cfg.ExposedPorts = maps.Clone(src.Config.ExposedPorts)
+	cfg.Volumes = maps.Clone(src.Config.Volumes)
+	cfg.Labels = maps.Clone(src.Config.Labels)
+	if hc := src.Config.Healthcheck; hc != nil {
+		c := *hc
+		c.Test = slices.Clone(hc.Test)
+		cfg.Healthcheck = &c
+	}
+	img.History = slices.Clone(src.History)
+	return img
+}
+
+func cloneImagePtr(src *dockerspec.DockerOCIImage) *dockerspec.DockerOCIImage {
+	if src == nil {
+		return nil
+	}
+	img := cloneImage(*src)
+	return &img
+}
+
+// emptyImage is the config of FROM scratch.
+func emptyImage(p ocispecs.Platform) dockerspec.DockerOCIImage {
+	var img dockerspec.DockerOCIImage
+	img.OS, img.Architecture, img.Variant, img.OSVersion = p.OS, p.Architecture, p.Variant, p.OSVersion
+	img.OSFeatures = slices.Clone(p.OSFeatures)
+	img.RootFS.Type = "layers"
+	img.Config.WorkingDir = "/"
+	if p.OS != "windows" {
+		// Windows sets its own PATH.
+		img.Config.Env = []string{"PATH=" + system.DefaultPathEnv(p.OS)}
+	}
+	return img
+}
+
+// setEnv replaces key in env (matching keys the way the image's OS does)
+// or appends it.
+func setEnv(env []string, key, value string) []string {
+	for i, kv := range env {
+		if k, _ := splitEnv(kv); shell.EqualEnvKeys(k, key) {
+			env[i] = key + "=" + value
+			return env
+		}
+	}
+	return append(env, key+"="+value)
+}
+
+func envValue(env []string, key string) (string, bool) {
+	for _, kv := range env {
+		if k, v := splitEnv(kv); shell.EqualEnvKeys(k, key) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func splitEnv(kv string) (string, string) {
+	k, v, _ := strings.Cut(kv, "=")
+	return k, v
+}
+
+// addHistory records one instruction. byBuildKit marks entries whose layer
+// BuildKit produced, which docker history shows with a trailing comment.
+func addHistory(img *dockerspec.DockerOCIImage, createdBy string, withLayer, byBuildKit bool, created *time.Time) {
+	if byBuildKit {
+		createdBy += " # buildkit"
+	}
+	img.History = append(img.History, ocispecs.History{
+		CreatedBy:  createdBy,
+		Comment:    historyComment,
+		EmptyLayer: !withLayer,
+		Created:    created,
+	})
+}

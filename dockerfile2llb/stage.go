@@ -1,0 +1,152 @@
+package dockerfile2llb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/util/system"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/stages"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// stageState is a stage (or a --from image) while it is being converted.
+type stageState struct {
+	node     *stages.Node
+	state    llb.State
+	image    dockerspec.DockerOCIImage
+	baseImg  *dockerspec.DockerOCIImage
+	platform ocispecs.Platform
+	// args are the stage-scoped ARGs so far, in order; RUN history lists them.
+	args     []instructions.KeyValuePairOptional
+	progress progressCounter
+	// noCache is set by the no-cache option for this stage.
+	noCache bool
+	// cmdSet and workdirSet track instructions of this stage, not its base.
+	cmdSet     bool
+	workdirSet bool
+	// epoch is SOURCE_DATE_EPOCH, stamped on history entries when set.
+	epoch *time.Time
+}
+
+// dispatchStage converts one stage of the graph.
+func (c *converter) dispatchStage(ctx context.Context, n *stages.Node) error {
+	s, err := c.initStage(ctx, n)
+	if err != nil {
+		return err
+	}
+	c.states[n] = s
+	for _, cmd := range n.Stage.Commands {
+		if err := c.dispatch(ctx, s, cmd); err != nil {
+			return parser.WithLocation(err, cmd.Location())
+		}
+	}
+	return nil
+}
+
+// initStage starts a stage from what its FROM points at.
+func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState, error) {
+	s := &stageState{node: n, noCache: c.isNoCache(n.Name)}
+	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
+	switch base := n.Base; base.Kind {
+	case stages.KindStage:
+		parent := c.states[base]
+		s.state, s.platform = parent.state, parent.platform
+		s.image = cloneImage(parent.image)
+		s.image.Config.OnBuild = nil
+		s.baseImg = cloneImagePtr(parent.baseImg)
+		s.args = append(s.args, parent.args...)
+		s.workdirSet = parent.workdirSet
+	case stages.KindScratch:
+		s.platform = c.platform.target
+		s.state = llb.Scratch()
+		s.image = emptyImage(s.platform)
+	default:
+		if err := c.initFromImage(ctx, s, n); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.applyImageDefaults(s); err != nil {
+		return nil, parser.WithLocation(err, n.Stage.Location)
+	}
+	return s, nil
+}
+
+func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.Node) error {
+	requested, err := stagePlatform(n)
+	if err != nil {
+		return err
+	}
+	p := c.platform.target
+	if requested != nil {
+		p = *requested
+	}
+	name, err := normalizeImageName(n.BaseName)
+	if err != nil {
+		return parser.WithLocation(err, n.Stage.Location)
+	}
+	img, err := c.images.get(ctx, name, p)
+	if err != nil {
+		return parser.WithLocation(err, n.Stage.Location)
+	}
+	s.baseImg = cloneImagePtr(&img.config)
+	s.image = cloneImage(img.config)
+	s.image.Created = nil
+	if requested == nil && c.platform.implicit {
+		p = c.platform.preferImagePlatform(img.config, p)
+	}
+	s.platform = p
+	if img.empty {
+		s.state = llb.Scratch()
+		return nil
+	}
+	s.state = llb.Image(img.ref,
+		commandDescription(n.Stage.SourceCode),
+		llb.Platform(p),
+		c.opt.ImageResolveMode,
+		llb.WithCustomName(s.progress.name("FROM "+img.ref, p, nil)),
+		c.location(n.Stage.Location),
+	)
+	return nil
+}
+
+// applyImageDefaults carries the image config into the LLB state. It runs
+// for stages built on stages too: re-adding the config env moves those keys
+// after stage ARGs, which is the env order upstream produces.
+func (c *converter) applyImageDefaults(s *stageState) error {
+	if _, ok := envValue(s.image.Config.Env, "PATH"); !ok && s.platform.OS != "windows" {
+		s.image.Config.Env = append(s.image.Config.Env, "PATH="+system.DefaultPathEnv(s.platform.OS))
+	}
+	for _, kv := range s.image.Config.Env {
+		k, v := splitEnv(kv)
+		s.state = s.state.AddEnv(k, v)
+	}
+	if c.opt.Hostname != "" {
+		s.state = s.state.Hostname(c.opt.Hostname)
+	}
+	if wd := s.image.Config.WorkingDir; wd != "" {
+		norm, err := system.NormalizeWorkdir("", wd, s.platform.OS)
+		if err != nil {
+			return fmt.Errorf("base image working directory %q: %w", wd, err)
+		}
+		s.image.Config.WorkingDir = norm
+		s.state = s.state.Dir(system.ToSlash(norm, s.platform.OS))
+	}
+	if u := s.image.Config.User; u != "" {
+		s.state = s.state.User(u)
+	}
+	s.state = s.state.Network(c.opt.NetworkMode)
+	return nil
+}
+
+// isNoCache reports whether the no-cache option covers the stage.
+func (c *converter) isNoCache(name string) bool {
+	if c.opt.Client == nil {
+		return false
+	}
+	return c.opt.Client.IsNoCache(name)
+}
