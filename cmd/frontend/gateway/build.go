@@ -1,17 +1,97 @@
 // Package gateway is the glue between BuildKit's gateway API and the
 // converter: it reads options and the Dockerfile through dockerui, forwards
-// to another frontend when asked to, and assembles the per-platform result.
+// to another frontend when asked to, converts once per platform and hands
+// the results back. It converts nothing itself.
 package gateway
 
 import (
 	"context"
+	"maps"
 
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/myorg/multistage/dockerfile2llb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pkg/errors"
 )
 
-// Build is the gateway entrypoint, usable in-process with client.Build or
+// Build is the gateway entrypoint, used in-process with client.Build or
 // through grpcclient.RunFromEnvironment inside the frontend image.
-func Build(ctx context.Context, c client.Client) (*client.Result, error) {
-	return nil, errors.New("not implemented yet")
+func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
+	bc, err := dockerui.NewClient(c)
+	if err != nil {
+		return nil, err
+	}
+	opts := bc.BuildOpts().Opts
+	forwardable, capsErr := checkCaps(opts["frontend.caps"])
+	if capsErr != nil && !forwardable {
+		return nil, capsErr
+	}
+	src, err := bc.ReadEntrypoint(ctx, "Dockerfile")
+	if err != nil {
+		return nil, err
+	}
+	if res, forwarded, err := forwardIfRequested(ctx, c, src); forwarded {
+		return res, err
+	}
+	if capsErr != nil {
+		return nil, capsErr
+	}
+	// Errors that name Dockerfile lines carry the source, so clients print
+	// the snippet.
+	defer func() { err = attachSource(err, src) }()
+
+	convertOpt := dockerfile2llb.ConvertOpt{
+		Config:       bc.Config,
+		Client:       bc,
+		SourceMap:    src.SourceMap,
+		MetaResolver: c,
+		Warn:         warnFunc(ctx, src),
+	}
+	if res, handled, err := handleSubrequest(ctx, bc, src.Data, convertOpt); handled || err != nil {
+		return res, err
+	}
+	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (*dockerui.BuildResult, error) {
+		return solvePlatform(ctx, c, bc, src.Data, convertOpt, platform, idx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rb.Finalize()
+}
+
+// solvePlatform converts and solves one platform of a build.
+func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt, platform *ocispecs.Platform, idx int) (*dockerui.BuildResult, error) {
+	opt.BuildArgs = maps.Clone(opt.BuildArgs)
+	opt.TargetPlatform = platform
+	if idx != 0 {
+		opt.Warn = nil // warnings are the same for every platform
+	}
+	res, err := dockerfile2llb.Convert(ctx, dt, opt)
+	if err != nil {
+		return nil, err
+	}
+	def, err := res.State.Marshal(ctx)
+	if err != nil {
+		return nil, errors.Wrap(err, "marshalling the LLB definition")
+	}
+	r, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
+	if err != nil {
+		return nil, err
+	}
+	ref, err := r.SingleRef()
+	if err != nil {
+		return nil, err
+	}
+	return &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage}, nil
+}
+
+// locationsOf lists the Dockerfile ranges an error carries.
+func locationsOf(err error) [][]parser.Range {
+	var le *parser.LocationError
+	if !errors.As(err, &le) {
+		return nil
+	}
+	return le.Locations
 }
