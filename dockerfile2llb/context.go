@@ -10,6 +10,7 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/myorg/multistage/stages"
 	"github.com/pkg/errors"
@@ -37,7 +38,7 @@ func (c *converter) edgesOf(cmd instructions.Command) []*stages.Edge {
 
 // nodeState is the filesystem of what a --from names: a converted stage or
 // an image at the target platform.
-func (c *converter) nodeState(ctx context.Context, n *stages.Node) (llb.State, error) {
+func (c *converter) nodeState(ctx context.Context, n *stages.Node, loc []parser.Range) (llb.State, error) {
 	switch n.Kind {
 	case stages.KindStage:
 		s, ok := c.states[n]
@@ -48,14 +49,15 @@ func (c *converter) nodeState(ctx context.Context, n *stages.Node) (llb.State, e
 	case stages.KindScratch:
 		return llb.Scratch(), nil
 	case stages.KindImage:
-		return c.imageState(ctx, n)
+		return c.imageState(ctx, n, loc)
 	default:
 		return llb.State{}, errors.Errorf("named context %q is not supported yet", n.Name)
 	}
 }
 
 // imageState is an image used by --from, pulled for the target platform.
-func (c *converter) imageState(ctx context.Context, n *stages.Node) (llb.State, error) {
+// loc is the instruction that uses it, so pull errors point there.
+func (c *converter) imageState(ctx context.Context, n *stages.Node, loc []parser.Range) (llb.State, error) {
 	name, err := normalizeImageName(n.Name)
 	if err != nil {
 		return llb.State{}, err
@@ -69,7 +71,7 @@ func (c *converter) imageState(ctx context.Context, n *stages.Node) (llb.State, 
 		return llb.Scratch(), nil
 	}
 	return llb.Image(img.ref, commandDescription(""), llb.Platform(p), c.opt.ImageResolveMode,
-		llb.WithCustomName("FROM "+img.ref)), nil
+		llb.WithCustomName("FROM "+img.ref), c.location(loc)), nil
 }
 
 // finish binds the build context and stamps the target's final config.
@@ -130,7 +132,9 @@ func (c *converter) mainContext(ctx context.Context) (*llb.State, error) {
 	if c.opt.MainContext != nil {
 		return c.opt.MainContext, nil
 	}
-	return dockerui.DefaultMainContext(opts...), nil
+	// Without a session the marshaller would pick a random unique ID per
+	// call; a fixed one keeps offline conversions reproducible.
+	return dockerui.DefaultMainContext(append(opts, llb.LocalUniqueID("multistage-offline"))...), nil
 }
 
 // contextPaths lists the used paths relative to the context root; nil

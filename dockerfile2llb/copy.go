@@ -147,7 +147,7 @@ func (c *converter) copySource(ctx context.Context, s *stageState, cmd instructi
 	if len(edges) == 0 {
 		return llb.NewState(c.buildContext), true, nil
 	}
-	st, err := c.nodeState(ctx, edges[0].To)
+	st, err := c.nodeState(ctx, edges[0].To, cmd.Location())
 	return st, false, err
 }
 

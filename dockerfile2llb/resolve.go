@@ -62,12 +62,17 @@ func (c *converter) resolveImages(ctx context.Context) error {
 	var jobs []job
 	seen := map[string]bool{}
 	for _, e := range c.graph.Edges {
-		if e.To.Kind != stages.KindImage || !c.graph.Reachable(e.From) {
+		if e.To.Kind != stages.KindImage {
 			continue
 		}
+		// Every image name must parse, even in stages the target prunes:
+		// a malformed name is a Dockerfile error whatever the target.
 		name, err := normalizeImageName(e.To.Name)
 		if err != nil {
 			return withLine(err, e.Location, "%s", e.Describe())
+		}
+		if !c.graph.Reachable(e.From) {
+			continue
 		}
 		p, err := c.edgePlatform(e)
 		if err != nil {

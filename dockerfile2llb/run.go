@@ -82,9 +82,10 @@ func runArgs(s *stageState, cmd *instructions.RunCommand) (args []string, mounts
 				)
 				const dir = "/dev/pipes/"
 				mounts = append(mounts, llb.AddMount(dir, script, llb.SourcePath("/"), llb.Readonly))
-				return []string{path.Join(dir, f.Name)}, mounts, summary, nil
+				args = []string{path.Join(dir, f.Name)}
+			} else {
+				args = []string{data}
 			}
-			args = []string{data}
 		} else {
 			var b strings.Builder
 			b.WriteString(args[0])

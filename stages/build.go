@@ -33,9 +33,6 @@ type builder struct {
 	g         *Graph
 	byName    map[string]*Node // last definition of each stage name
 	externals map[string]*Node
-	// typos remembers image nodes that look like misspelt stage names; they
-	// are only an error when the target needs them.
-	typos map[*Node]string
 }
 
 // Build resolves every reference and selects the target. Its cost is linear
@@ -58,7 +55,6 @@ func Build(in Input) (*Graph, error) {
 		g:         &Graph{reachable: map[*Node]bool{}},
 		byName:    map[string]*Node{},
 		externals: map[string]*Node{},
-		typos:     map[*Node]string{},
 	}
 	if err := b.addStages(); err != nil {
 		return nil, err
@@ -125,15 +121,16 @@ func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
 		return nil
 	}
 	edge := &Edge{Kind: EdgeFrom, From: n, Ref: base, Location: st.Location}
-	lower := strings.ToLower(base)
-	switch later, ok := b.byName[lower]; {
-	case earlier[lower] != nil:
-		edge.To = earlier[lower]
+	// FROM matches stage names exactly, as upstream does: "FROM Build"
+	// is an (invalid) image reference, not stage "build".
+	switch later, ok := b.byName[base]; {
+	case earlier[base] != nil:
+		edge.To = earlier[base]
 	case ok && later != n && later.Index > n.Index:
 		edge.To = later // a forward reference, reported by checkOrder
 	default:
 		// "FROM alpine AS alpine" means the image, as upstream reads it.
-		edge.To = b.external(base, n.Name)
+		edge.To = b.external(base)
 	}
 	n.Base = edge.To
 	b.addEdge(edge)
@@ -153,7 +150,7 @@ func (b *builder) expand(word string, loc []parser.Range, what string) (string, 
 }
 
 // external returns the shared node for an image, scratch or named context.
-func (b *builder) external(ref, ownName string) *Node {
+func (b *builder) external(ref string) *Node {
 	if n, ok := b.externals[ref]; ok {
 		return n
 	}
@@ -163,10 +160,6 @@ func (b *builder) external(ref, ownName string) *Node {
 		n.Kind = KindScratch
 	case b.in.HasNamedContext(ref):
 		n.Kind = KindContext
-	default:
-		if s, ok := b.typoOf(ref, ownName); ok {
-			b.typos[n] = s
-		}
 	}
 	b.externals[ref] = n
 	b.g.Externals = append(b.g.Externals, n)
