@@ -99,3 +99,7 @@ func addHistory(img *dockerspec.DockerOCIImage, createdBy string, withLayer, byB
 		Created:    created,
 	})
 }
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
