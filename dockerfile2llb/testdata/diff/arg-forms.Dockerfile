@@ -1,0 +1,9 @@
+ARG GLOBAL1=g1 GLOBAL2
+FROM alpine
+ARG GLOBAL1
+ARG A=1 B=2 C
+ARG QUOTED="a b c"
+ARG REF=$A-$B
+ENV A=env
+ARG A=ignored-because-env
+RUN echo $A $B $C $QUOTED $REF $GLOBAL1

@@ -1,0 +1,2 @@
+FROM example.com/fake/full:1
+ENTRYPOINT ["/new-entry"]

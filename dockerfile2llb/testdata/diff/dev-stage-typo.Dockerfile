@@ -1,0 +1,4 @@
+FROM alpine AS build
+RUN echo built > /out
+FROM alpine
+COPY --from=biuld /out /out

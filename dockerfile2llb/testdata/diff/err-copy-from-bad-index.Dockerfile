@@ -1,0 +1,3 @@
+# diff: expect=error
+FROM alpine
+COPY --from=7 /x /x

@@ -1,0 +1,5 @@
+# diff: expect=error
+FROM alpine AS a
+COPY --from=b /x /x
+FROM alpine AS b
+COPY --from=a /y /y

@@ -1,0 +1,3 @@
+# diff: expect=error
+FROM alpine
+COPY --from=example.com/team/doesnotexist:2 /x /x

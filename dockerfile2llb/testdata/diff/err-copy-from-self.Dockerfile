@@ -1,0 +1,3 @@
+# diff: expect=error
+FROM alpine AS self
+COPY --from=self /x /y

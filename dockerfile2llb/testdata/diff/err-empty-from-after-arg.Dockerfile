@@ -1,0 +1,4 @@
+# diff: expect=error
+ARG BASE
+FROM $BASE
+RUN true

@@ -1,0 +1,4 @@
+# diff: expect=error
+FROM alpine
+RUN <<EOF
+echo never closed

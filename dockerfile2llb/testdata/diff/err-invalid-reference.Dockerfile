@@ -1,0 +1,3 @@
+# diff: expect=error
+FROM alpine:bad:tag:format
+RUN true

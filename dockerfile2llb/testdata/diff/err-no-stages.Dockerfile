@@ -1,0 +1,3 @@
+# diff: expect=error
+# only comments and a global arg
+ARG X=1

@@ -1,0 +1,4 @@
+# diff: expect=error
+FROM alpine AS Build_Stage
+RUN true
+FROM Build_Stage

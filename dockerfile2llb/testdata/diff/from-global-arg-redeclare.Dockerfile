@@ -1,0 +1,11 @@
+ARG VERSION=1.0
+ARG UNUSED=x
+FROM busybox
+ARG VERSION
+ARG OTHER=default
+RUN echo "$VERSION $OTHER"
+ENV VERSION_ENV=$VERSION
+FROM busybox AS second
+RUN echo "not visible: $VERSION"
+ARG VERSION=2.0
+RUN echo "own default: $VERSION"

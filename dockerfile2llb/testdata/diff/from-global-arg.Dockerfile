@@ -1,0 +1,4 @@
+ARG ALPINE_VERSION=3.19
+ARG REGISTRY=docker.io
+FROM ${REGISTRY}/library/alpine:${ALPINE_VERSION}
+RUN echo "no redeclare: $ALPINE_VERSION"

@@ -1,0 +1,3 @@
+FROM example.com/fake/nolayers:1
+COPY app /app
+ENTRYPOINT ["/app"]

@@ -1,0 +1,3 @@
+FROM example.com/fake/nopath:1
+RUN echo $PATH
+ENV EXTRA=1

@@ -1,0 +1,12 @@
+FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+ARG TARGETOS
+ARG TARGETARCH
+ARG TARGETPLATFORM
+ARG BUILDPLATFORM
+WORKDIR /src
+COPY . .
+RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app . && echo "$BUILDPLATFORM -> $TARGETPLATFORM"
+
+FROM alpine
+COPY --from=build /out/app /usr/bin/app
+ENTRYPOINT ["app"]

@@ -1,0 +1,3 @@
+# diff: label=only=option
+FROM scratch
+LABEL a=b

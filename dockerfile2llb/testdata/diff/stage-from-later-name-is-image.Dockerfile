@@ -1,0 +1,4 @@
+FROM later AS early
+RUN true
+FROM alpine AS later
+RUN true

@@ -1,0 +1,6 @@
+FROM alpine
+ARG SIG=SIGTERM
+MAINTAINER Jane Doe <jane@example.com>
+STOPSIGNAL SIGKILL
+STOPSIGNAL $SIG
+MAINTAINER second maintainer

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+# check=skip=JSONArgsRecommended
+FROM alpine
+CMD echo not json
+ENTRYPOINT echo also not json

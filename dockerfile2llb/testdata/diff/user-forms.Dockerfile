@@ -1,0 +1,7 @@
+FROM alpine
+ARG APPUSER=appuser
+USER $APPUSER
+RUN whoami
+USER 1000:${APPUSER}
+RUN id
+USER root

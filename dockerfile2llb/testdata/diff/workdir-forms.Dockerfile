@@ -1,0 +1,9 @@
+FROM alpine
+WORKDIR /a
+WORKDIR b
+WORKDIR ../c
+ENV DIR=/env/dir
+WORKDIR $DIR
+WORKDIR ${DIR}/sub
+WORKDIR /trailing/
+RUN pwd
