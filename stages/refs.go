@@ -75,36 +75,90 @@ func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions
 		e.To = s
 		return e, nil
 	}
-	e.To = b.external(ref, "")
+	e.To = b.external(ref)
 	return e, nil
 }
 
-// typoOf reports the stage a plain name was probably meant to be. Names
-// with '/', ':' or '@' are unambiguous image references.
-func (b *builder) typoOf(ref, ownName string) (string, bool) {
+// checkTypos fails on a misspelt stage name the target depends on. Typos in
+// pruned stages are left alone, as they cannot affect this build. The
+// decision is per edge, not per image node: "FROM node AS node" means the
+// image for that stage, while the same "node" elsewhere may be a typo.
+func (b *builder) checkTypos() error {
+	typos := newTypoFinder(b.g.StageNames())
+	for _, e := range b.g.Edges {
+		if e.To.Kind != KindImage || !b.g.reachable[e.From] {
+			continue
+		}
+		own := ""
+		if e.Kind == EdgeFrom {
+			own = e.From.Name
+		}
+		if s, ok := typos.find(e.Ref, own); ok {
+			return stageTypo(e, s, b.byName[s])
+		}
+	}
+	return nil
+}
+
+// typoFinder looks plain image names up among the stage names. Each distinct
+// reference is searched once; a stage's own name is set aside (a second,
+// memoised search) only when it is what the first search matched.
+type typoFinder struct {
+	names  []string // lower case, as instructions stores them
+	isName map[string]bool
+	memo   map[[2]string]string
+}
+
+func newTypoFinder(names []string) *typoFinder {
+	t := &typoFinder{names: names, isName: map[string]bool{}, memo: map[[2]string]string{}}
+	for _, n := range names {
+		t.isName[n] = true
+	}
+	return t
+}
+
+// find returns the stage name ref was probably meant to be, never own.
+// Names with '/', ':' or '@' are unambiguous image references. The match is
+// the stage's canonical (lower-case) name whatever the case of ref.
+func (t *typoFinder) find(ref, own string) (string, bool) {
 	if strings.ContainsAny(ref, "/:@") {
 		return "", false
 	}
-	var names []string
-	for _, name := range b.g.StageNames() {
-		if name != ownName {
-			names = append(names, name)
-		}
+	lower := strings.ToLower(ref)
+	if lower != ref && lower != own && t.isName[lower] {
+		// FROM matches stage names exactly, so "FROM Build" reached here as
+		// an image; no image reference may contain upper case.
+		return lower, true
 	}
-	return suggest.Search(ref, names, false)
+	ref = lower
+	// A ref equal to a stage name is not a typo: suggest.Search gives up on
+	// an exact match, which is what keeps "FROM node AS node" the image.
+	s := t.search(ref, "")
+	if own != "" && s == own {
+		// "FROM nodes AS node" cannot mean the stage itself: look again
+		// among the other names.
+		s = t.search(ref, own)
+	}
+	return s, s != ""
 }
 
-// checkTypos fails on a misspelt stage name the target depends on. Typos in
-// pruned stages are left alone, as they cannot affect this build.
-func (b *builder) checkTypos() error {
-	for _, e := range b.g.Edges {
-		s, ok := b.typos[e.To]
-		if !ok || !b.g.reachable[e.From] {
-			continue
-		}
-		return stageTypo(e, s, b.byName[s])
+func (t *typoFinder) search(ref, skip string) string {
+	key := [2]string{ref, skip}
+	if s, ok := t.memo[key]; ok {
+		return s
 	}
-	return nil
+	names := t.names
+	if skip != "" {
+		names = make([]string, 0, len(t.names))
+		for _, n := range t.names {
+			if n != skip {
+				names = append(names, n)
+			}
+		}
+	}
+	s, _ := suggest.Search(ref, names, true)
+	t.memo[key] = s
+	return s
 }
 
 // locations merges ranges for errors that involve several lines.
