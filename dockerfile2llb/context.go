@@ -97,7 +97,7 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 	}
 	target.state = target.state.SetMarshalDefaults(defaults...)
 	c.stampPlatform(target)
-	return &Result{State: target.state, Image: &target.image, BaseImage: target.baseImg, Graph: c.graph}, nil
+	return &Result{State: target.state, Image: &target.image, BaseImage: target.baseImg, Graph: c.graph, Epoch: c.epoch}, nil
 }
 
 // stampPlatform writes the requested platform into the image config; with

@@ -9,6 +9,7 @@ package dockerfile2llb
 
 import (
 	"context"
+	"time"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -48,6 +49,8 @@ type Result struct {
 	// on; nil for scratch.
 	BaseImage *dockerspec.DockerOCIImage
 	Graph     *stages.Graph
+	// Epoch is SOURCE_DATE_EPOCH when set.
+	Epoch *time.Time
 }
 
 // converter holds one conversion. It is not shared between platforms.
@@ -66,6 +69,7 @@ type converter struct {
 	buildContext *lateOutput
 	ctxPaths     map[string]struct{}
 	edgesByCmd   map[instructions.Command][]*stages.Edge
+	epoch        *time.Time
 }
 
 // Convert parses dt and converts the stages the target needs.
@@ -114,6 +118,9 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	c.images = newImageSet(c)
+	if c.epoch, err = c.sourceDateEpoch(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -50,7 +50,7 @@ func (c *converter) dispatchStage(ctx context.Context, n *stages.Node) error {
 
 // initStage starts a stage from what its FROM points at.
 func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState, error) {
-	s := &stageState{node: n, noCache: c.isNoCache(n.Name)}
+	s := &stageState{node: n, noCache: c.isNoCache(n.Name), epoch: c.epoch}
 	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
 	switch base := n.Base; base.Kind {
 	case stages.KindStage:

@@ -84,7 +84,7 @@ func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt
 	if err != nil {
 		return nil, err
 	}
-	return &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage}, nil
+	return &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage, Epoch: res.Epoch}, nil
 }
 
 // locationsOf lists the Dockerfile ranges an error carries.
