@@ -120,9 +120,11 @@ func parseMetaArgs(root *parser.Node, lint *linter.Linter) ([]instructions.ArgCo
 		if !strings.EqualFold(n.Value, "arg") {
 			break
 		}
+		// The error already carries n's location; adding it again would
+		// print the line twice.
 		cmd, err := instructions.ParseInstructionWithLinter(n, lint)
 		if err != nil {
-			return nil, parser.WithLocation(err, n.Location())
+			return nil, err
 		}
 		if a, ok := cmd.(*instructions.ArgCommand); ok {
 			out = append(out, *a)
