@@ -39,19 +39,21 @@ func (c *converter) edgesOf(cmd instructions.Command) []*stages.Edge {
 // nodeState is the filesystem of what a --from names: a converted stage or
 // an image at the target platform.
 func (c *converter) nodeState(ctx context.Context, n *stages.Node, loc []parser.Range) (llb.State, error) {
-	switch n.Kind {
-	case stages.KindStage:
+	if n.IsStage() {
 		s, ok := c.states[n]
 		if !ok {
 			return llb.State{}, errors.Errorf("stage %q was not converted before it was used", n.DisplayName())
 		}
 		return s.state, nil
+	}
+	switch n.Kind {
 	case stages.KindScratch:
 		return llb.Scratch(), nil
 	case stages.KindImage:
 		return c.imageState(ctx, n, loc)
 	default:
-		return llb.State{}, errors.Errorf("named context %q is not supported yet", n.Name)
+		st, _, err := c.loadContext(ctx, n.Name, c.platform.target)
+		return st.Platform(c.platform.target), err
 	}
 }
 

@@ -113,7 +113,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	c.df, c.lex = df, df.NewLex()
-	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, nil))
+	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, c.hasNamedContext))
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,9 @@ func (c *converter) dispatchStage(ctx context.Context, n *stages.Node) error {
 		return err
 	}
 	c.states[n] = s
+	if n.Kind == stages.KindContext {
+		return nil
+	}
 	for _, cmd := range n.Stage.Commands {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
 			return parser.WithLocation(err, cmd.Location())
@@ -52,6 +55,9 @@ func (c *converter) dispatchStage(ctx context.Context, n *stages.Node) error {
 func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState, error) {
 	s := &stageState{node: n, noCache: c.isNoCache(n.Name), epoch: c.epoch}
 	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
+	if n.Kind == stages.KindContext {
+		return s, parser.WithLocation(c.initReplacedStage(ctx, s), n.Stage.Location)
+	}
 	switch base := n.Base; base.Kind {
 	case stages.KindStage:
 		parent := c.states[base]
@@ -65,6 +71,10 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState,
 		s.platform = c.platform.target
 		s.state = llb.Scratch()
 		s.image = emptyImage(s.platform)
+	case stages.KindContext:
+		if err := c.initFromContext(ctx, s, base); err != nil {
+			return nil, parser.WithLocation(err, n.Stage.Location)
+		}
 	default:
 		if err := c.initFromImage(ctx, s, n); err != nil {
 			return nil, err
