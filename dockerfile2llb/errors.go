@@ -9,4 +9,3 @@ import (
 func withLine(err error, loc []parser.Range, format string, args ...any) error {
 	return parser.WithLocation(errors.Wrapf(err, format, args...), loc)
 }
-
