@@ -11,8 +11,7 @@ func unifiedDiff(nameA, nameB, a, b string, ctx int) string {
 	if a == b {
 		return ""
 	}
-	al := strings.Split(strings.TrimSuffix(a, "\n"), "\n")
-	bl := strings.Split(strings.TrimSuffix(b, "\n"), "\n")
+	al, bl := splitLines(a), splitLines(b)
 
 	// Trim the common prefix and suffix so the quadratic LCS only sees the
 	// part that changed.
@@ -66,12 +65,12 @@ func unifiedDiff(nameA, nameB, a, b string, ctx int) string {
 				lines = append(lines, line{' ', ma[i], pre + i + 1, pre + j + 1})
 				i++
 				j++
-			case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
-				lines = append(lines, line{'+', mb[j], pre + i + 1, pre + j + 1})
-				j++
-			default:
+			case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
 				lines = append(lines, line{'-', ma[i], pre + i + 1, pre + j + 1})
 				i++
+			default:
+				lines = append(lines, line{'+', mb[j], pre + i + 1, pre + j + 1})
+				j++
 			}
 		}
 	}
@@ -112,4 +111,11 @@ func unifiedDiff(nameA, nameB, a, b string, ctx int) string {
 		k = stop
 	}
 	return out.String()
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
