@@ -362,8 +362,13 @@ func ourConverter(ctx context.Context, dt []byte, c caseOpts, mr llb.ImageMetaRe
 
 // runConverter converts one case with a fresh fake resolver and source map.
 // A panic is turned into an error so one bad case does not stop the run.
-func runConverter(conv converter, dc diffCase) (out *conversion) {
-	out = &conversion{Resolver: fakeresolver.New()}
+func runConverter(conv converter, dc diffCase) *conversion {
+	return runConverterWith(conv, dc, fakeresolver.New())
+}
+
+// runConverterWith is runConverter with a given resolver.
+func runConverterWith(conv converter, dc diffCase, res *fakeresolver.Resolver) (out *conversion) {
+	out = &conversion{Resolver: res}
 	defer func() {
 		if r := recover(); r != nil {
 			out.Err = errors.Errorf("panic: %v", r)
