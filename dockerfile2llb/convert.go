@@ -78,7 +78,7 @@ func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.resolveImages(ctx); err != nil {
+	if err := c.resolveWithTriggers(ctx); err != nil {
 		return nil, err
 	}
 	for _, n := range c.graph.Order {

@@ -134,10 +134,22 @@ func (c *converter) planCopy(ctx context.Context, s *stageState, req copyRequest
 	if err != nil {
 		return nil, err
 	}
-	plan.step = stepName(c.lex, req.cmd.String(), env)
+	plan.step = stepName(c.lex, c.showResolvedFrom(req.cmd), env)
 	plan.name = s.progress.name(plan.step, s.platform, env)
 	plan.env = env
 	return plan, nil
+}
+
+// showResolvedFrom is the instruction text with an ARG-expanded --from
+// replaced by what it resolved to, since stage scope cannot expand it.
+func (c *converter) showResolvedFrom(cmd sourcedCommand) string {
+	text := cmd.String()
+	cp, ok := cmd.(*instructions.CopyCommand)
+	edges := c.edgesOf(cmd)
+	if !ok || len(edges) == 0 || cp.From == edges[0].Ref {
+		return text
+	}
+	return strings.Replace(text, "--from="+cp.From, "--from="+edges[0].Ref, 1)
 }
 
 // copySource is the state COPY reads from: the --from stage or image, or

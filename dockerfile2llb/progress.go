@@ -21,6 +21,8 @@ type progressCounter struct {
 	stage         string
 	total, index  int
 	multiPlatform bool
+	// onbuild marks steps that come from ONBUILD triggers.
+	onbuild bool
 }
 
 func newProgressCounter(stage string, total int, multiPlatform bool) progressCounter {
@@ -54,6 +56,9 @@ func (p *progressCounter) again(step string, on ocispecs.Platform, env shell.Env
 	}
 	width := int(1 + math.Log10(float64(p.total)))
 	fmt.Fprintf(&b, "%*d/%d] ", width, p.index, p.total)
+	if p.onbuild {
+		b.WriteString("ONBUILD ")
+	}
 	return b.String() + step
 }
 

@@ -43,6 +43,13 @@ func (c *converter) dispatchStage(ctx context.Context, n *stages.Node) error {
 	if n.Kind == stages.KindContext {
 		return nil
 	}
+	s.progress.onbuild = true
+	for _, cmd := range n.Triggers {
+		if err := c.dispatch(ctx, s, cmd); err != nil {
+			return parser.WithLocation(err, cmd.Location())
+		}
+	}
+	s.progress.onbuild = false
 	for _, cmd := range n.Stage.Commands {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
 			return parser.WithLocation(err, cmd.Location())
@@ -83,6 +90,9 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState,
 	if err := c.applyImageDefaults(s); err != nil {
 		return nil, parser.WithLocation(err, n.Stage.Location)
 	}
+	// Triggers are numbered after FROM was: every trigger counts as a
+	// step, whatever it is, as upstream numbers them.
+	s.progress.total += len(n.Triggers)
 	return s, nil
 }
 
@@ -106,6 +116,7 @@ func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.
 	s.baseImg = cloneImagePtr(&img.config)
 	s.image = cloneImage(img.config)
 	s.image.Created = nil
+	s.image.Config.OnBuild = nil // consumed by this stage's triggers
 	if requested == nil && c.platform.implicit {
 		p = c.platform.preferImagePlatform(img.config, p)
 	}

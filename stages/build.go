@@ -52,7 +52,7 @@ func Build(in Input) (*Graph, error) {
 	}
 	b := &builder{
 		in:        in,
-		g:         &Graph{reachable: map[*Node]bool{}},
+		g:         &Graph{},
 		byName:    map[string]*Node{},
 		externals: map[string]*Node{},
 	}
@@ -60,6 +60,9 @@ func Build(in Input) (*Graph, error) {
 		return nil, err
 	}
 	if err := b.resolveCommands(); err != nil {
+		return nil, err
+	}
+	if err := b.addParentTriggers(); err != nil {
 		return nil, err
 	}
 	if err := checkOrder(b.g); err != nil {
@@ -70,6 +73,7 @@ func Build(in Input) (*Graph, error) {
 		return nil, err
 	}
 	b.g.Target = target
+	b.g.b = b
 	markReachable(b.g)
 	if err := b.checkTypos(); err != nil {
 		return nil, err

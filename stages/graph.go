@@ -54,6 +54,9 @@ type Node struct {
 	Base *Node
 	// Deps are the stage's outgoing edges, FROM first, then in instruction order.
 	Deps []*Edge
+	// Triggers are ONBUILD instructions inherited from the base, run
+	// before the stage's own instructions.
+	Triggers []instructions.Command
 }
 
 // DisplayName is the name used in progress and errors: the stage name,
@@ -98,6 +101,9 @@ type Graph struct {
 	// Order lists the stages the target needs, dependencies first.
 	Order     []*Node
 	reachable map[*Node]bool
+	// b keeps the name tables so ONBUILD triggers of base images can join
+	// the graph after the images are resolved.
+	b *builder
 }
 
 // Reachable reports whether the target needs n.

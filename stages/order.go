@@ -74,6 +74,7 @@ func findCycle(g *Graph) []*Edge {
 
 // markReachable walks from the target and fills Order and the reachable set.
 func markReachable(g *Graph) {
+	g.reachable, g.Order = map[*Node]bool{}, nil
 	queue := []*Node{g.Target}
 	g.reachable[g.Target] = true
 	for len(queue) > 0 {
