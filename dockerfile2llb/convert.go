@@ -70,6 +70,8 @@ type converter struct {
 	ctxPaths     map[string]struct{}
 	edgesByCmd   map[instructions.Command][]*stages.Edge
 	epoch        *time.Time
+	// retargeted holds stages converted for a child's FROM --platform.
+	retargeted map[platformKey]*stageState
 }
 
 // Convert parses dt and converts the stages the target needs.
@@ -94,6 +96,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		opt:          opt,
 		platform:     newPlatformOpt(opt),
 		states:       map[*stages.Node]*stageState{},
+		retargeted:   map[platformKey]*stageState{},
 		proxy:        proxyFromBuildArgs(opt.BuildArgs),
 		buildContext: &lateOutput{},
 		ctxPaths:     map[string]struct{}{},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -33,33 +34,43 @@ type stageState struct {
 	epoch *time.Time
 }
 
-// dispatchStage converts one stage of the graph.
+// dispatchStage converts one stage of the graph for its own platform.
 func (c *converter) dispatchStage(ctx context.Context, n *stages.Node) error {
-	s, err := c.initStage(ctx, n)
+	s, err := c.buildStage(ctx, n, nil)
 	if err != nil {
 		return err
 	}
 	c.states[n] = s
+	return nil
+}
+
+// buildStage converts stage n. override, when set, is the platform a child
+// stage asked for with FROM --platform; it applies to n's whole FROM chain.
+func (c *converter) buildStage(ctx context.Context, n *stages.Node, override *ocispecs.Platform) (*stageState, error) {
+	s, err := c.initStage(ctx, n, override)
+	if err != nil {
+		return nil, err
+	}
 	if n.Kind == stages.KindContext {
-		return nil
+		return s, nil
 	}
 	s.progress.onbuild = true
 	for _, cmd := range n.Triggers {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
-			return parser.WithLocation(err, cmd.Location())
+			return nil, parser.WithLocation(err, cmd.Location())
 		}
 	}
 	s.progress.onbuild = false
 	for _, cmd := range n.Stage.Commands {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
-			return parser.WithLocation(err, cmd.Location())
+			return nil, parser.WithLocation(err, cmd.Location())
 		}
 	}
-	return nil
+	return s, nil
 }
 
 // initStage starts a stage from what its FROM points at.
-func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState, error) {
+func (c *converter) initStage(ctx context.Context, n *stages.Node, override *ocispecs.Platform) (*stageState, error) {
 	s := &stageState{node: n, noCache: c.isNoCache(n.Name), epoch: c.epoch}
 	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
 	if n.Kind == stages.KindContext {
@@ -67,7 +78,10 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState,
 	}
 	switch base := n.Base; base.Kind {
 	case stages.KindStage:
-		parent := c.states[base]
+		parent, err := c.parentState(ctx, n, override)
+		if err != nil {
+			return nil, err
+		}
 		s.state, s.platform = parent.state, parent.platform
 		s.image = cloneImage(parent.image)
 		s.image.Config.OnBuild = nil
@@ -76,6 +90,9 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState,
 		s.workdirSet = parent.workdirSet
 	case stages.KindScratch:
 		s.platform = c.platform.target
+		if override != nil {
+			s.platform = *override
+		}
 		s.state = llb.Scratch()
 		s.image = emptyImage(s.platform)
 	case stages.KindContext:
@@ -83,7 +100,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState,
 			return nil, parser.WithLocation(err, n.Stage.Location)
 		}
 	default:
-		if err := c.initFromImage(ctx, s, n); err != nil {
+		if err := c.initFromImage(ctx, s, n, override); err != nil {
 			return nil, err
 		}
 	}
@@ -96,10 +113,51 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node) (*stageState,
 	return s, nil
 }
 
-func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.Node) error {
+// parentState is the stage n is built FROM. Upstream ignores
+// "FROM --platform=P <stage>"; we honour it by converting the parent chain
+// for P when the parent's own platform differs (memoised per platform).
+func (c *converter) parentState(ctx context.Context, n *stages.Node, override *ocispecs.Platform) (*stageState, error) {
+	want := override
+	if want == nil {
+		p, err := stagePlatform(n)
+		if err != nil {
+			return nil, err
+		}
+		want = p
+	}
+	natural := c.states[n.Base]
+	if want == nil || natural != nil && samePlatform(natural.platform, *want) {
+		return natural, nil
+	}
+	key := platformKey{n.Base, platforms.FormatAll(platforms.Normalize(*want))}
+	if s, ok := c.retargeted[key]; ok {
+		return s, nil
+	}
+	s, err := c.buildStage(ctx, n.Base, want)
+	if err != nil {
+		return nil, err
+	}
+	c.retargeted[key] = s
+	return s, nil
+}
+
+// platformKey identifies a stage converted for a platform other than its own.
+type platformKey struct {
+	node     *stages.Node
+	platform string
+}
+
+func samePlatform(a, b ocispecs.Platform) bool {
+	return platforms.FormatAll(platforms.Normalize(a)) == platforms.FormatAll(platforms.Normalize(b))
+}
+
+func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.Node, override *ocispecs.Platform) error {
 	requested, err := stagePlatform(n)
 	if err != nil {
 		return err
+	}
+	if override != nil {
+		requested = override
 	}
 	p := c.platform.target
 	if requested != nil {
