@@ -1003,6 +1003,25 @@ var graphCases = []graphCase{
 		lines:      []int{2},
 	},
 	{
+		// Found by FuzzGraph: the parser reported line 0.
+		name:       "invalid escape directive names its own line",
+		dockerfile: "#esCApe=000",
+		err:        []string{"invalid escape token '000' does not match ` or \\"},
+		lines:      []int{1},
+	},
+	{
+		name:       "a repeated parser directive names its own line",
+		dockerfile: df("# escape=`", "# ESCAPE=\\", "FROM alpine"),
+		err:        []string{"only one escape parser directive can be used"},
+		lines:      []int{2},
+	},
+	{
+		name:       "an over-long line names its own line",
+		dockerfile: df("FROM alpine", "RUN echo "+strings.Repeat("x", 70000)),
+		err:        []string{"dockerfile line greater than max allowed size"},
+		lines:      []int{2},
+	},
+	{
 		name:       "empty Dockerfile",
 		dockerfile: "\n \n",
 		err:        []string{"the Dockerfile cannot be empty"},
