@@ -121,6 +121,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	c.images = newImageSet(c)
+	c.warnUnusedContexts()
 	if c.epoch, err = c.sourceDateEpoch(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,10 @@ package dockerfile2llb
 
 import (
 	"context"
+	"fmt"
+	"strings"
+
+	"github.com/distribution/reference"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
@@ -97,4 +101,46 @@ func (c *converter) initFromContext(ctx context.Context, s *stageState, base *st
 	s.image.Created = nil
 	s.state = st.Platform(s.platform)
 	return nil
+}
+
+// warnUnusedContexts names every --build-context that replaces nothing in
+// this Dockerfile: usually a typo in the context or stage name.
+func (c *converter) warnUnusedContexts() {
+	if c.opt.Client == nil || c.opt.Warn == nil {
+		return
+	}
+	used := map[string]bool{}
+	for _, n := range c.graph.Stages {
+		if n.Kind == stages.KindContext {
+			used[familiarName(n.Name)] = true
+		}
+	}
+	for _, n := range c.graph.Externals {
+		if n.Kind == stages.KindContext {
+			used[familiarName(n.Name)] = true
+		}
+	}
+	for _, key := range sortedKeys(c.opt.Client.BuildOpts().Opts) {
+		name, ok := strings.CutPrefix(key, "context:")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(name, "::") // per-platform variants
+		if used[familiarName(name)] {
+			continue
+		}
+		c.opt.Warn("UnusedBuildContext", "A named build context that the Dockerfile never uses", "",
+			fmt.Sprintf("build context %q matches no stage, FROM image or --from image in this Dockerfile", name), nil)
+		used[familiarName(name)] = true
+	}
+}
+
+// familiarName is the short form of an image name ("alpine" for
+// docker.io/library/alpine:latest), the form named contexts are keyed by.
+func familiarName(name string) string {
+	ref, err := reference.ParseNormalizedNamed(name)
+	if err != nil {
+		return name
+	}
+	return strings.TrimSuffix(reference.FamiliarString(ref), ":latest")
 }
