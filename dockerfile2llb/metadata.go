@@ -60,10 +60,7 @@ func dispatchVolume(s *stageState, c *instructions.VolumeCommand) error {
 }
 
 func dispatchCmd(s *stageState, c *instructions.CmdCommand) error {
-	args := c.CmdLine
-	if c.PrependShell {
-		args = withShell(s.image, args)
-	}
+	args := configCommand(s, c.ShellDependantCmdLine)
 	s.image.Config.Cmd = args
 	s.image.Config.ArgsEscaped = true //nolint:staticcheck // Docker still reads it.
 	s.cmdSet = true
@@ -72,10 +69,7 @@ func dispatchCmd(s *stageState, c *instructions.CmdCommand) error {
 }
 
 func dispatchEntrypoint(s *stageState, c *instructions.EntrypointCommand) error {
-	args := c.CmdLine
-	if c.PrependShell {
-		args = withShell(s.image, args)
-	}
+	args := configCommand(s, c.ShellDependantCmdLine)
 	s.image.Config.Entrypoint = args
 	// A CMD inherited from the base was written for the old entrypoint.
 	if !s.cmdSet {
@@ -125,6 +119,15 @@ func dispatchMaintainer(s *stageState, c *instructions.MaintainerCommand) error 
 func dispatchOnbuild(s *stageState, c *instructions.OnbuildCommand) error {
 	s.image.Config.OnBuild = append(s.image.Config.OnBuild, c.Expression)
 	return nil
+}
+
+// configCommand is a CMD or ENTRYPOINT as stored in the config: the JSON
+// form as written, the shell form wrapped in the SHELL in effect.
+func configCommand(s *stageState, line instructions.ShellDependantCmdLine) []string {
+	if line.PrependShell {
+		return withShell(s.image, line.CmdLine)
+	}
+	return line.CmdLine
 }
 
 // withShell wraps a shell-form command line in the image's SHELL.

@@ -53,13 +53,8 @@ func (c *converter) loadContext(ctx context.Context, name string, p ocispecs.Pla
 // initReplacedStage starts a stage that a --build-context of the same name
 // replaces: its own FROM and instructions never run.
 func (c *converter) initReplacedStage(ctx context.Context, s *stageState) error {
-	p, err := stagePlatform(s.node)
-	if err != nil {
+	if err := c.setDeclaredPlatform(s); err != nil {
 		return err
-	}
-	s.platform = c.platform.target
-	if p != nil {
-		s.platform = *p
 	}
 	st, img, err := c.loadContext(ctx, s.node.Name, s.platform)
 	if err != nil {
@@ -80,13 +75,8 @@ func (c *converter) initReplacedStage(ctx context.Context, s *stageState) error 
 
 // initFromContext starts a stage whose FROM image a named context replaces.
 func (c *converter) initFromContext(ctx context.Context, s *stageState, base *stages.Node) error {
-	p, err := stagePlatform(s.node)
-	if err != nil {
+	if err := c.setDeclaredPlatform(s); err != nil {
 		return err
-	}
-	s.platform = c.platform.target
-	if p != nil {
-		s.platform = *p
 	}
 	st, img, err := c.loadContext(ctx, base.Name, s.platform)
 	if err != nil {
@@ -100,6 +90,19 @@ func (c *converter) initFromContext(ctx context.Context, s *stageState, base *st
 	s.image = cloneImage(*img)
 	s.image.Created = nil
 	s.state = st.Platform(s.platform)
+	return nil
+}
+
+// setDeclaredPlatform gives s its FROM --platform, or the target platform.
+func (c *converter) setDeclaredPlatform(s *stageState) error {
+	p, err := stagePlatform(s.node)
+	if err != nil {
+		return err
+	}
+	s.platform = c.platform.target
+	if p != nil {
+		s.platform = *p
+	}
 	return nil
 }
 

@@ -152,34 +152,18 @@ func fileOwnership(m *instructions.Mount, defaultMode int) (uid, gid, mode int, 
 // secretMount exposes a secret as a file (default /run/secrets/<id>) or,
 // with env=, as an environment variable.
 func secretMount(s *stageState, m *instructions.Mount) (llb.RunOption, error) {
-	windows := s.platform.OS == "windows"
+	onWindows := s.platform.OS == "windows"
 	target := m.Target
-	if windows {
+	if onWindows {
 		target = system.ToSlash(target, "windows")
 	}
-	id := m.CacheID
-	if m.Source != "" {
-		id = m.Source
+	id, err := secretID(m, target)
+	if err != nil {
+		return nil, err
 	}
-	if id == "" {
-		if target == "" {
-			return nil, errors.New("a secret mount needs id= (or source=) or target=")
-		}
-		id = path.Base(target)
-	}
-	if windows && target != "" && !system.IsAbs(target, "windows") {
-		return nil, errors.Errorf("secret target %q must be an absolute path such as C:/secrets/%s", target, id)
-	}
-	var dest *string
-	if target != "" {
-		dest = &target
-	}
-	if m.Env == nil && target == "" {
-		if windows {
-			return nil, errors.Errorf("a secret mount needs target= on Windows, e.g. target=C:/secrets/%s", id)
-		}
-		d := "/run/secrets/" + path.Base(id)
-		dest = &d
+	dest, err := secretDest(id, target, m.Env != nil, onWindows)
+	if err != nil {
+		return nil, err
 	}
 	opts := []llb.SecretOption{llb.SecretID(id)}
 	if !m.Required {
@@ -192,6 +176,37 @@ func secretMount(s *stageState, m *instructions.Mount) (llb.RunOption, error) {
 		opts = append(opts, llb.SecretFileOpt(uid, gid, mode))
 	}
 	return llb.AddSecretWithDest(id, dest, opts...), nil
+}
+
+// secretID is source= (or its alias id=), else the target's file name.
+func secretID(m *instructions.Mount, target string) (string, error) {
+	switch {
+	case m.Source != "":
+		return m.Source, nil
+	case m.CacheID != "":
+		return m.CacheID, nil
+	case target != "":
+		return path.Base(target), nil
+	}
+	return "", errors.New("a secret mount needs id= (or source=) or target=")
+}
+
+// secretDest is where the secret file appears; nil for an env-only secret.
+func secretDest(id, target string, asEnv, onWindows bool) (*string, error) {
+	if onWindows && target != "" && !system.IsAbs(target, "windows") {
+		return nil, errors.Errorf("secret target %q must be an absolute path such as C:/secrets/%s", target, id)
+	}
+	if target != "" {
+		return &target, nil
+	}
+	if asEnv {
+		return nil, nil
+	}
+	if onWindows {
+		return nil, errors.Errorf("a secret mount needs target= on Windows, e.g. target=C:/secrets/%s", id)
+	}
+	def := "/run/secrets/" + path.Base(id)
+	return &def, nil
 }
 
 // sshMount forwards an SSH agent socket; id defaults to "default".
