@@ -78,7 +78,7 @@ var (
 // the test; a listed case that starts matching upstream DOES fail, so the
 // list only shrinks. It must be empty when issue 4 is done.
 var expectedFailures = map[string]string{
-	"own/issue4-onbuild": "ONBUILD triggers of a base image are not run (issue 4)",
+	// empty: every case matches upstream (or is a deliberate deviation)
 }
 
 // realworldOptions are per-file options for the shared corpus (whose files
@@ -146,8 +146,7 @@ var deliberateDeviations = map[string]deviation{
 		},
 	},
 	"own/dev-from-platform-stage": {
-		Reason:  "FROM --platform=... <stage> converts the parent chain for that platform (beyond upstream 3, not part of issue 2)",
-		Pending: true,
+		Reason: "FROM --platform=... <stage> converts the parent chain for that platform (beyond upstream 3)",
 		Check: func(up, our *conversion, ourOps string) error {
 			if our.Err != nil {
 				return errors.Wrap(our.Err, "ours must convert")
