@@ -33,6 +33,15 @@ package dockerfile2llb_test
 //	# diff: platform=linux/arm64        (or "implicit": no target platform)
 //	# diff: build-platform=linux/arm64
 //	# diff: expect=error                (upstream must fail: fixture check)
+//	# diff: multi-platform=true         (MultiPlatformRequested)
+//	# diff: hostname=NAME
+//	# diff: add-host=HOST=IP
+//	# diff: network=none|host|sandbox
+//	# diff: image-resolve-mode=pull|local|default
+//	# diff: cache-ns=NAMESPACE          (CacheIDNamespace)
+//	# diff: shm-size=BYTES
+//	# diff: ulimit=NAME=SOFT:HARD
+//	# diff: cgroup-parent=PATH
 
 import (
 	"bytes"
@@ -40,10 +49,12 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -168,6 +179,17 @@ type caseOpts struct {
 	Platform      string // "" = linux/amd64; "implicit" = no target platform
 	BuildPlatform string // "" = linux/amd64
 	ExpectError   bool
+
+	// Other dockerui options.
+	MultiPlatform bool
+	Hostname      string
+	ExtraHosts    []llb.HostIP
+	Network       pb.NetMode
+	ResolveMode   llb.ResolveMode
+	CacheNS       string
+	ShmSize       int64
+	Ulimits       []*pb.Ulimit
+	CgroupParent  string
 }
 
 type diffCase struct {
@@ -214,6 +236,57 @@ func parseCaseOpts(dt []byte) (caseOpts, error) {
 			default:
 				return o, errors.Errorf("expect must be error or ok: %q", val)
 			}
+		case "multi-platform":
+			o.MultiPlatform = val == "true"
+		case "hostname":
+			o.Hostname = val
+		case "add-host":
+			h, ip, ok := strings.Cut(val, "=")
+			if !ok {
+				return o, errors.Errorf("add-host needs HOST=IP: %q", val)
+			}
+			o.ExtraHosts = append(o.ExtraHosts, llb.HostIP{Host: h, IP: net.ParseIP(ip)})
+		case "network":
+			switch val {
+			case "none":
+				o.Network = pb.NetMode_NONE
+			case "host":
+				o.Network = pb.NetMode_HOST
+			case "sandbox":
+				o.Network = pb.NetMode_UNSET
+			default:
+				return o, errors.Errorf("bad network %q", val)
+			}
+		case "image-resolve-mode":
+			switch val {
+			case "pull":
+				o.ResolveMode = llb.ResolveModeForcePull
+			case "local":
+				o.ResolveMode = llb.ResolveModePreferLocal
+			case "default":
+				o.ResolveMode = llb.ResolveModeDefault
+			default:
+				return o, errors.Errorf("bad image-resolve-mode %q", val)
+			}
+		case "cache-ns":
+			o.CacheNS = val
+		case "shm-size":
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return o, err
+			}
+			o.ShmSize = n
+		case "ulimit":
+			name, lim, _ := strings.Cut(val, "=")
+			soft, hard, _ := strings.Cut(lim, ":")
+			sn, err1 := strconv.ParseInt(soft, 10, 64)
+			hn, err2 := strconv.ParseInt(hard, 10, 64)
+			if err1 != nil || err2 != nil {
+				return o, errors.Errorf("ulimit needs NAME=SOFT:HARD: %q", val)
+			}
+			o.Ulimits = append(o.Ulimits, &pb.Ulimit{Name: name, Soft: sn, Hard: hn})
+		case "cgroup-parent":
+			o.CgroupParent = val
 		default:
 			return o, errors.Errorf("unknown diff option %q", key)
 		}
@@ -299,10 +372,19 @@ func dockeruiConfig(c caseOpts) (dockerui.Config, *ocispecs.Platform, error) {
 		return dockerui.Config{}, nil, err
 	}
 	cfg := dockerui.Config{
-		BuildArgs:      maps.Clone(c.BuildArgs),
-		Labels:         maps.Clone(c.Labels),
-		Target:         c.Target,
-		BuildPlatforms: []ocispecs.Platform{bp},
+		BuildArgs:              maps.Clone(c.BuildArgs),
+		Labels:                 maps.Clone(c.Labels),
+		Target:                 c.Target,
+		BuildPlatforms:         []ocispecs.Platform{bp},
+		MultiPlatformRequested: c.MultiPlatform,
+		Hostname:               c.Hostname,
+		ExtraHosts:             slices.Clone(c.ExtraHosts),
+		NetworkMode:            c.Network,
+		ImageResolveMode:       c.ResolveMode,
+		CacheIDNamespace:       c.CacheNS,
+		ShmSize:                c.ShmSize,
+		Ulimits:                slices.Clone(c.Ulimits),
+		CgroupParent:           c.CgroupParent,
 	}
 	if cfg.BuildArgs == nil {
 		cfg.BuildArgs = map[string]string{}

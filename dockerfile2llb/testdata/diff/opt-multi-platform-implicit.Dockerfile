@@ -1,0 +1,4 @@
+# diff: multi-platform=true
+# diff: platform=implicit
+FROM alpine
+RUN echo implicit

@@ -1,0 +1,3 @@
+# diff: image-resolve-mode=local
+FROM golang:1.22
+RUN go version
