@@ -1,0 +1,198 @@
+package lint
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/dfgitutil"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/util/suggest"
+	"github.com/moby/buildkit/util/system"
+	"github.com/moby/patternmatcher"
+	"github.com/myorg/multistage/internal/walk"
+)
+
+// dispatch walks the stages and runs the rules upstream's converter runs
+// while it dispatches instructions.
+func (c *checker) dispatch() error {
+	ignore := c.ignoreMatcher()
+	type once struct {
+		loc []parser.Range
+		set bool
+	}
+	var cmdOnce, entrypointOnce, healthOnce once
+	used := func(cmd instructions.Command, o *once, lint *linter.Linter) {
+		if o.set {
+			// The earlier instruction is the one that is ignored.
+			lint.Run(&linter.RuleMultipleInstructionsDisallowed, o.loc, linter.RuleMultipleInstructionsDisallowed.Format(cmd.Name()))
+		}
+		o.loc, o.set = cmd.Location(), true
+	}
+	obs := walk.Observer{
+		Stage: func(s *walk.Stage) {
+			cmdOnce, entrypointOnce, healthOnce = once{}, once{}, once{}
+		},
+		Unmatched: func(s *walk.Stage, cmd instructions.Command, names []string) {
+			if !s.EnvKnown {
+				return // the base image's environment is unknown
+			}
+			lint := c.lint.WithMergedConfigFromComments(cmd.Comments())
+			keys := s.Env.Keys()
+			for _, name := range names {
+				match, _ := suggest.Search(name, keys, true)
+				lint.Run(&linter.RuleUndefinedVar, cmd.Location(), linter.RuleUndefinedVar.Format(name, match))
+			}
+		},
+		Arg: func(s *walk.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, _ bool) {
+			secretKey(c.lint.WithMergedConfigFromComments(cmd.Comments()), "ARG", kv.Key, cmd.Location())
+		},
+		Command: func(s *walk.Stage, cmd instructions.Command) {
+			lint := c.lint.WithMergedConfigFromComments(cmd.Comments())
+			switch cmd := cmd.(type) {
+			case *instructions.EnvCommand:
+				for _, kv := range cmd.Env {
+					if kv.NoDelim {
+						lint.Run(&linter.RuleLegacyKeyValueFormat, cmd.Location(), linter.RuleLegacyKeyValueFormat.Format(cmd.Name()))
+					}
+					secretKey(lint, "ENV", kv.Key, cmd.Location())
+				}
+			case *instructions.LabelCommand:
+				for _, kv := range cmd.Labels {
+					if kv.NoDelim {
+						lint.Run(&linter.RuleLegacyKeyValueFormat, cmd.Location(), linter.RuleLegacyKeyValueFormat.Format(cmd.Name()))
+					}
+				}
+			case *instructions.CmdCommand:
+				used(cmd, &cmdOnce, lint)
+				jsonArgs(s, cmd, cmd.PrependShell, lint)
+			case *instructions.EntrypointCommand:
+				used(cmd, &entrypointOnce, lint)
+				jsonArgs(s, cmd, cmd.PrependShell, lint)
+			case *instructions.HealthCheckCommand:
+				used(cmd, &healthOnce, lint)
+			case *instructions.WorkdirCommand:
+				// Only the first WORKDIR of the build matters: fixing it
+				// fixes every relative one after it.
+				if !s.WorkdirSet && !system.IsAbs(cmd.Path, s.OS) {
+					lint.Run(&linter.RuleWorkdirRelativePath, cmd.Location(), linter.RuleWorkdirRelativePath.Format(cmd.Path))
+				}
+			case *instructions.ExposeCommand:
+				exposeRules(s, cmd, lint, c)
+			case *instructions.CopyCommand:
+				if cmd.From == "" {
+					copyIgnored(ignore, "Copy", cmd.SourcePaths, cmd.Location(), lint)
+				}
+			case *instructions.AddCommand:
+				copyIgnored(ignore, "Add", cmd.SourcePaths, cmd.Location(), lint)
+			}
+		},
+	}
+	return walk.Walk(c.df, c.g, walk.Options{
+		BuildArgs:      c.opt.BuildArgs,
+		AllStages:      c.opt.AllStages,
+		TargetPlatform: c.opt.TargetPlatform,
+		Image:          c.opt.Image,
+	}, obs)
+}
+
+func jsonArgs(s *walk.Stage, cmd instructions.Command, shellForm bool, lint *linter.Linter) {
+	if shellForm && !s.HasShell {
+		lint.Run(&linter.RuleJSONArgsRecommended, cmd.Location(), linter.RuleJSONArgsRecommended.Format(cmd.Name()))
+	}
+}
+
+var (
+	secretDeny  = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)`)
+	secretAllow = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
+)
+
+func secretKey(lint *linter.Linter, instruction, key string, loc []parser.Range) {
+	if secretDeny.MatchString(key) && !secretAllow.MatchString(key) {
+		lint.Run(&linter.RuleSecretsUsedInArgOrEnv, loc, linter.RuleSecretsUsedInArgOrEnv.Format(instruction, key))
+	}
+}
+
+// exposeRules checks each port of an EXPOSE after expansion.
+func exposeRules(s *walk.Stage, cmd *instructions.ExposeCommand, lint *linter.Linter, c *checker) {
+	lex := c.df.NewLex()
+	for _, word := range cmd.Ports {
+		ports, err := lex.ProcessWords(word, s.Env)
+		if err != nil {
+			return
+		}
+		for _, raw := range ports {
+			ip, hostPort, container := splitPort(raw)
+			_, proto, _ := strings.Cut(container, "/")
+			if proto != strings.ToLower(proto) {
+				lint.Run(&linter.RuleExposeProtoCasing, cmd.Location(), linter.RuleExposeProtoCasing.Format(raw))
+			}
+			if ip != "" || hostPort != "" {
+				lint.Run(&linter.RuleExposeInvalidFormat, cmd.Location(), linter.RuleExposeInvalidFormat.Format(raw))
+			}
+		}
+	}
+}
+
+// splitPort splits [ip:][hostPort:]containerPort[/proto].
+func splitPort(raw string) (ip, hostPort, container string) {
+	parts := strings.Split(raw, ":")
+	switch n := len(parts); n {
+	case 1:
+		return "", "", parts[0]
+	case 2:
+		return "", parts[0], parts[1]
+	default:
+		return strings.Join(parts[:n-2], ":"), parts[n-2], parts[n-1]
+	}
+}
+
+func (c *checker) ignoreMatcher() *patternmatcher.PatternMatcher {
+	if len(c.opt.DockerIgnore) == 0 {
+		return nil
+	}
+	m, err := patternmatcher.New(c.opt.DockerIgnore)
+	if err != nil || m.Exclusions() {
+		// With "!" exceptions a directory may be ignored while a file in
+		// it is not: too hard to decide statically.
+		return nil
+	}
+	return m
+}
+
+// copyIgnored reports context sources that .dockerignore excludes.
+func copyIgnored(m *patternmatcher.PatternMatcher, verb string, srcs []string, loc []parser.Range, lint *linter.Linter) {
+	if m == nil {
+		return
+	}
+	for _, src := range srcs {
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			continue
+		}
+		if ref, isGit, err := dfgitutil.ParseGitRef(src); isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
+			continue
+		}
+		p := filepath.ToSlash(filepath.Clean(src))
+		if (p == "." || p == "/") && !rootIgnored(m) {
+			continue
+		}
+		if ok, err := m.MatchesOrParentMatches(p); err == nil && ok {
+			lint.Run(&linter.RuleCopyIgnoredFile, loc, linter.RuleCopyIgnoredFile.Format(verb, p))
+		}
+	}
+}
+
+func rootIgnored(m *patternmatcher.PatternMatcher) bool {
+	for _, p := range m.Patterns() {
+		if p.Exclusion() {
+			continue
+		}
+		switch p.String() {
+		case "*", "**", "**/*":
+			return true
+		}
+	}
+	return false
+}

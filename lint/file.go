@@ -1,0 +1,225 @@
+package lint
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/containerd/platforms"
+	"github.com/distribution/reference"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/moby/buildkit/util/suggest"
+	"github.com/myorg/multistage/stages"
+)
+
+// reservedStageNames cannot be stage names without confusing readers:
+// they mean the empty image and the build context.
+var reservedStageNames = map[string]bool{"context": true, "scratch": true}
+
+// file runs the rules about the Dockerfile as a whole, over every stage.
+func (c *checker) file() {
+	for _, w := range c.df.AST.Warnings {
+		if w.URL == linter.RuleNoEmptyContinuation.URL && w.Location != nil {
+			c.lint.Run(&linter.RuleNoEmptyContinuation, []parser.Range{*w.Location}, linter.RuleNoEmptyContinuation.Format())
+		}
+	}
+	seen := map[string]bool{}
+	for _, st := range c.df.Stages {
+		if st.Name == "" {
+			continue
+		}
+		if reservedStageNames[st.Name] {
+			c.lint.Run(&linter.RuleReservedStageName, st.Location, linter.RuleReservedStageName.Format(st.Name))
+		}
+		if seen[st.Name] {
+			c.lint.Run(&linter.RuleDuplicateStageName, st.Location, linter.RuleDuplicateStageName.Format(st.Name))
+		}
+		seen[st.Name] = true
+	}
+	c.casing()
+	c.defaultArgsInFrom()
+}
+
+// casing reports instructions whose case differs from the majority's.
+func (c *checker) casing() {
+	consistent := func(s string) bool { return s == strings.ToLower(s) || s == strings.ToUpper(s) }
+	var lower, upper int
+	count := func(name string) {
+		if !consistent(name) {
+			return
+		}
+		if name == strings.ToLower(name) {
+			lower++
+		} else {
+			upper++
+		}
+	}
+	for _, st := range c.df.Stages {
+		count(st.OrigCmd)
+		for _, cmd := range st.Commands {
+			count(cmd.Name())
+		}
+	}
+	majorityLower := lower > upper
+	check := func(name string, loc []parser.Range) {
+		want := ""
+		switch {
+		case majorityLower && strings.ToLower(name) != name:
+			want = "lowercase"
+		case !majorityLower && strings.ToUpper(name) != name:
+			want = "uppercase"
+		}
+		if want != "" {
+			c.lint.Run(&linter.RuleConsistentInstructionCasing, loc, linter.RuleConsistentInstructionCasing.Format(name, want))
+		}
+	}
+	for _, st := range c.df.Stages {
+		check(st.OrigCmd, st.Location)
+		for _, cmd := range st.Commands {
+			check(cmd.Name(), cmd.Location())
+		}
+	}
+}
+
+// defaultArgsInFrom reports FROM lines that only work because a build arg
+// is given: with the global ARG defaults alone the image name is invalid.
+func (c *checker) defaultArgsInFrom() {
+	auto := stages.NewArgs()
+	if c.opt.AutoArgs != nil {
+		auto = c.opt.AutoArgs.Clone()
+	}
+	if v, ok := c.df.GlobalArgs.Get("TARGETSTAGE"); ok {
+		auto.Set("TARGETSTAGE", v)
+	}
+	lex := c.df.NewLex()
+	scope, _, err := stages.ExpandMetaArgs(lex, auto, c.df.MetaArgs, nil)
+	if err != nil {
+		return // the conversion reports it
+	}
+	for _, st := range c.df.Stages {
+		res, err := lex.ProcessWordWithMatches(st.BaseName, scope)
+		if err != nil {
+			return
+		}
+		if _, err := reference.ParseNormalizedNamed(res.Result); err != nil {
+			c.lint.Run(&linter.RuleInvalidDefaultArgInFrom, st.Location, linter.RuleInvalidDefaultArgInFrom.Format(st.BaseName))
+		}
+	}
+}
+
+// froms runs the rules about each FROM line, for every stage, with the
+// stage's "# check=" comments applied. It stops where a conversion would
+// fail on a FROM line.
+func (c *checker) froms() error {
+	lex := c.df.NewLex()
+	scope := c.df.GlobalArgs
+	keys := map[string]struct{}{}
+	for _, k := range scope.Keys() {
+		keys[k] = struct{}{}
+	}
+	for _, m := range c.df.Declared {
+		keys[m.Key] = struct{}{}
+	}
+	for _, st := range c.df.Stages {
+		lint := c.lint.WithMergedConfigFromComments(st.Comments)
+		res, err := lex.ProcessWordWithMatches(st.BaseName, scope)
+		undefinedInFrom(keys, res.Unmatched, st.Location, lint)
+		if err != nil || res.Result == "" {
+			return nil // the graph reports it
+		}
+		if st.Platform == "" {
+			continue
+		}
+		pres, err := lex.ProcessWordWithMatches(st.Platform, scope)
+		undefinedInFrom(keys, pres.Unmatched, st.Location, lint)
+		redundantTargetPlatform(st.Platform, pres, st.Location, scope, lint)
+		constPlatform(st.Name, pres, st.Location, lint)
+		if err != nil || pres.Result == "" {
+			return nil
+		}
+		if _, err := platforms.Parse(pres.Result); err != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+func undefinedInFrom(declared map[string]struct{}, unmatched map[string]struct{}, loc []parser.Range, lint *linter.Linter) {
+	if len(unmatched) == 0 {
+		return
+	}
+	options := make([]string, 0, len(declared))
+	for k := range declared {
+		options = append(options, k)
+	}
+	sort.Strings(options)
+	for _, arg := range sortedSet(unmatched) {
+		if _, ok := declared[arg]; ok {
+			continue
+		}
+		s, _ := suggest.Search(arg, options, true)
+		lint.Run(&linter.RuleUndefinedArgInFrom, loc, linter.RuleUndefinedArgInFrom.Format(arg, s))
+	}
+}
+
+// redundantTargetPlatform fires for --platform=$TARGETPLATFORM alone.
+func redundantTargetPlatform(word string, res shell.ProcessWordResult, loc []parser.Range, env shell.EnvGetter, lint *linter.Linter) {
+	if len(res.Matched) != 1 || len(res.Unmatched) != 0 {
+		return
+	}
+	if _, ok := res.Matched["TARGETPLATFORM"]; !ok {
+		return
+	}
+	if v, _ := env.Get("TARGETPLATFORM"); res.Result == v {
+		lint.Run(&linter.RuleRedundantTargetPlatform, loc, linter.RuleRedundantTargetPlatform.Format(word))
+	}
+}
+
+// constPlatform fires for a literal --platform, unless the stage name
+// says which OS or architecture it is for.
+func constPlatform(stageName string, res shell.ProcessWordResult, loc []parser.Range, lint *linter.Linter) {
+	if len(res.Matched) > 0 || len(res.Unmatched) > 0 {
+		return
+	}
+	p, err := platforms.Parse(res.Result)
+	if err != nil {
+		return
+	}
+	if strings.Contains(stageName, p.OS) || strings.Contains(stageName, p.Architecture) {
+		return
+	}
+	lint.Run(&linter.RuleFromPlatformFlagConstDisallowed, loc, linter.RuleFromPlatformFlagConstDisallowed.Format(res.Result))
+}
+
+// baseImagePlatforms reports images that came back for another platform
+// than the one asked for.
+func (c *checker) baseImagePlatforms() {
+	if c.opt.Image == nil {
+		return
+	}
+	for _, e := range c.g.Edges {
+		if e.To.Kind != stages.KindImage || !c.walked(e.From) || e.From.Kind == stages.KindContext {
+			continue
+		}
+		img := c.opt.Image(e)
+		if img == nil || img.Config == nil || img.Empty {
+			continue
+		}
+		want, got := img.Platform, img.Config.Platform
+		if want.OS != got.OS || want.Architecture != got.Architecture {
+			msg := linter.RuleInvalidBaseImagePlatform.Format(e.Ref,
+				platforms.FormatAll(platforms.Normalize(want)), platforms.FormatAll(platforms.Normalize(got)))
+			c.lint.Run(&linter.RuleInvalidBaseImagePlatform, e.Location, msg)
+		}
+	}
+}
+
+func sortedSet(m map[string]struct{}) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
