@@ -14,11 +14,11 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/util/apicaps"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/lint"
 	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -80,7 +80,7 @@ func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.resolveWithTriggers(ctx); err != nil {
+	if err := c.resolveAndLint(ctx); err != nil {
 		return nil, err
 	}
 	for _, n := range c.graph.Order {
@@ -105,7 +105,11 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		caps := opt.Client.BuildOpts().LLBCaps
 		c.opt.LLBCaps = &caps
 	}
-	c.lint = newLinter(opt)
+	l, err := lint.NewLinter(dt, opt.LinterConfig, opt.Warn)
+	if err != nil {
+		return nil, err
+	}
+	c.lint = l
 	df, err := stages.Parse(dt, stages.ParseOpt{
 		Linter:    c.lint,
 		AutoArgs:  c.platform.autoArgs(opt.BuildArgs),
@@ -118,6 +122,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 	c.df, c.lex = df, df.NewLex()
 	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, c.hasNamedContext))
 	if err != nil {
+		c.lintWithoutGraph()
 		return nil, err
 	}
 	c.images = newImageSet(c)
@@ -126,16 +131,4 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	return c, nil
-}
-
-func newLinter(opt ConvertOpt) *linter.Linter {
-	cfg := linter.Config{Warn: opt.Warn}
-	if opt.LinterConfig != nil {
-		cfg = *opt.LinterConfig
-		cfg.Warn = opt.Warn
-	}
-	if cfg.Warn == nil {
-		cfg.Warn = func(string, string, string, string, []parser.Range) {}
-	}
-	return linter.New(&cfg)
 }
