@@ -12,6 +12,7 @@
 #   MULTISTAGE_BUILDKIT_TCP    the same daemon on tcp://127.0.0.1:PORT
 #   MULTISTAGE_REGISTRY        localhost:PORT, the registry (and docker.io mirror)
 #   MULTISTAGE_BUILDX_BUILDER  name of a buildx builder (remote driver) on the daemon
+#   MULTISTAGE_BUILDX          how to run buildx: "docker buildx", or the binary
 #   MULTISTAGE_FRONTEND_IMAGE  myorg/multistage:1
 #   MULTISTAGE_ENV_DIR         the temporary directory holding all state
 #
@@ -84,6 +85,16 @@ wait_for() {
 	log "$what did not come up; its log:"
 	tail -n 40 "$STATE/$what.log" >&2 || true
 	return 1
+}
+
+# buildx_cmd: `docker buildx` where a docker CLI exists (the plugin is
+# installed by tools.sh), else the same buildx binary standalone.
+buildx_cmd() {
+	if command -v docker >/dev/null 2>&1; then
+		docker buildx "$@"
+	else
+		"$BUILDX_BIN" "$@"
+	fi
 }
 
 bk() { "$BUILDCTL_BIN" --addr "unix://$STATE/buildkitd.sock" "$@"; }
@@ -246,7 +257,7 @@ cmd_up() {
 	}
 	build_frontend
 
-	docker buildx create --name "$BUILDER" --driver remote "tcp://127.0.0.1:$BUILDKIT_PORT" >/dev/null
+	buildx_cmd create --name "$BUILDER" --driver remote "tcp://127.0.0.1:$BUILDKIT_PORT" >/dev/null
 	echo "$BUILDER" >"$STATE/buildx-builder"
 	log "buildx builder $BUILDER"
 
@@ -258,6 +269,7 @@ cmd_up() {
 		MULTISTAGE_BUILDX_BUILDER=$BUILDER
 		MULTISTAGE_FRONTEND_IMAGE=$FRONTEND_IMAGE
 		MULTISTAGE_BUILDCTL=$BUILDCTL_BIN
+		MULTISTAGE_BUILDX="$(command -v docker >/dev/null 2>&1 && echo "docker buildx" || echo "$BUILDX_BIN")"
 	EOF
 	UP_OK=1
 	log "ready; environment in $envfile"
@@ -278,7 +290,7 @@ teardown() {
 	local state=$1
 	[[ -n $state && -d $state ]] || return 0
 	if [[ -f $state/buildx-builder ]]; then
-		docker buildx rm --force "$(cat "$state/buildx-builder")" >/dev/null 2>&1 || true
+		buildx_cmd rm --force "$(cat "$state/buildx-builder")" >/dev/null 2>&1 || true
 	fi
 	if [[ -f $state/pids ]]; then
 		local pid name

@@ -8,7 +8,7 @@
 #   $MULTISTAGE_TOOLS/registry-v3.1.2/registry
 #   $MULTISTAGE_TOOLS/buildx-v0.38.2/docker-buildx  (+ ~/.docker/cli-plugins/docker-buildx)
 #
-# Debian packages (runc, busybox-static, git, ca-certificates) are installed
+# Debian packages (runc, busybox-static, git, curl, ca-certificates) are installed
 # with apt-get when missing.
 #
 # Run it directly (`hack/tools.sh`), or source it to get the paths and the
@@ -39,6 +39,7 @@ tools_apt() {
 		missing+=(busybox-static)
 	fi
 	command -v git >/dev/null 2>&1 || missing+=(git)
+	command -v curl >/dev/null 2>&1 || missing+=(curl)
 	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
 	if ((${#missing[@]} == 0)); then
 		return 0

@@ -21,6 +21,7 @@ type environment struct {
 	addr     string // BUILDKIT_HOST
 	registry string // MULTISTAGE_REGISTRY, host:port on loopback
 	builder  string // MULTISTAGE_BUILDX_BUILDER
+	buildx   []string // MULTISTAGE_BUILDX: command running buildx, default "docker buildx"
 	frontend string // MULTISTAGE_FRONTEND_IMAGE
 }
 
@@ -40,6 +41,10 @@ func loadEnvironment() (*environment, error) {
 		registry: os.Getenv("MULTISTAGE_REGISTRY"),
 		builder:  os.Getenv("MULTISTAGE_BUILDX_BUILDER"),
 		frontend: os.Getenv("MULTISTAGE_FRONTEND_IMAGE"),
+	}
+	e.buildx = strings.Fields(os.Getenv("MULTISTAGE_BUILDX"))
+	if len(e.buildx) == 0 {
+		e.buildx = []string{"docker", "buildx"}
 	}
 	if e.frontend == "" {
 		e.frontend = "myorg/multistage:1"

@@ -253,7 +253,7 @@ func fileOutput(path string) func(map[string]string) (io.WriteCloser, error) {
 // buildx runs docker buildx build; it returns buildx's combined output.
 func buildx(t *testing.T, e *environment, ctxDir string, s *scenario, outDir, ociPath string) (string, error) {
 	t.Helper()
-	args := []string{"buildx", "build", "--builder", e.builder, "--progress=plain",
+	args := []string{"build", "--builder", e.builder, "--progress=plain",
 		"--output", "type=local,dest=" + outDir,
 		"--output", "type=oci,dest=" + ociPath,
 	}
@@ -272,15 +272,16 @@ func buildx(t *testing.T, e *environment, ctxDir string, s *scenario, outDir, oc
 		args = append(args, "--build-arg", k+"="+s.buildArgs[k])
 	}
 	args = append(args, ctxDir)
-	out, err := runDocker(t, args...)
-	return out, err
+	return runBuildx(t, e, args...)
 }
 
-func runDocker(t *testing.T, args ...string) (string, error) {
+// runBuildx runs buildx (as MULTISTAGE_BUILDX says) and returns its output.
+func runBuildx(t *testing.T, e *environment, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "docker", args...)
+	argv := append(append([]string{}, e.buildx...), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(),
 		"BUILDX_NO_DEFAULT_ATTESTATIONS=1",
 		"BUILDKIT_PROGRESS=plain",
@@ -290,7 +291,7 @@ func runDocker(t *testing.T, args ...string) (string, error) {
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	err := cmd.Run()
 	if err != nil {
-		err = fmt.Errorf("docker %s: %w", strings.Join(args, " "), err)
+		err = fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
 	return buf.String(), err
 }
