@@ -1,0 +1,203 @@
+package dockerfile2llb
+
+// Entry points of the subrequests that need a conversion's view of the
+// Dockerfile (build args, platforms, named contexts, resolved images):
+// frontend.lint, frontend.outline and frontend.graph. The answers
+// themselves are computed by the lint and subrequests packages.
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
+	"github.com/moby/buildkit/frontend/subrequests/outline"
+	"github.com/moby/buildkit/solver/pb"
+	"github.com/myorg/multistage/lint"
+	"github.com/myorg/multistage/stages"
+	"github.com/myorg/multistage/subrequests"
+	"github.com/pkg/errors"
+	"golang.org/x/sync/errgroup"
+)
+
+// Lint answers frontend.lint (--check). With no target every stage is
+// checked, as upstream does; our own rules are on. A Dockerfile that does
+// not convert gives its warnings plus the error, with its location.
+func Lint(ctx context.Context, dt []byte, opt ConvertOpt) (*lintres.LintResults, error) {
+	results := &lintres.LintResults{}
+	sm := opt.SourceMap
+	if sm == nil {
+		sm = llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dt)
+	}
+	src := results.AddSource(sm)
+	opt.Warn = func(rule, description, url, msg string, loc []parser.Range) {
+		results.AddWarning(rule, description, url, msg, src, loc)
+	}
+	if err := lintConversion(ctx, dt, opt); err != nil {
+		be := &lintres.BuildError{Message: err.Error()}
+		var le *parser.LocationError
+		if errors.As(err, &le) {
+			be.Location.SourceIndex = int32(src)
+			be.Location.Ranges = pbRanges(mergeRanges(le.Locations...))
+		}
+		results.Error = be
+	}
+	return results, nil
+}
+
+func lintConversion(ctx context.Context, dt []byte, opt ConvertOpt) error {
+	c, err := newConverter(dt, opt)
+	if err != nil {
+		return err
+	}
+	if err := c.resolveWithTriggers(ctx); err != nil {
+		return err
+	}
+	allStages := opt.Target == ""
+	if allStages {
+		// Lint with no target covers every stage, so it needs every
+		// stage's base image.
+		if err := c.resolveAllImages(ctx); err != nil {
+			return err
+		}
+	}
+	var ignore []string
+	if c.opt.Client != nil {
+		if ignore, err = c.opt.Client.DockerIgnorePatterns(ctx); err != nil {
+			return err
+		}
+	}
+	lo := c.lintOptions()
+	lo.AllStages, lo.Extra, lo.DockerIgnore = allStages, true, ignore
+	lo.Image = c.lintImage(ctx)
+	if err := lint.Run(c.df, c.graph, lo); err != nil {
+		return err
+	}
+	// The target must convert too: its errors are the build's errors.
+	for _, n := range c.graph.Order {
+		if err := c.dispatchStage(ctx, n); err != nil {
+			return err
+		}
+	}
+	return sortedLintError(c.lint.Error())
+}
+
+// sortedLintError lists the rules of "lint violation found for rules" in
+// a stable order (upstream's follows map iteration).
+func sortedLintError(err error) error {
+	if err == nil {
+		return nil
+	}
+	const prefix = "lint violation found for rules: "
+	msg, ok := strings.CutPrefix(err.Error(), prefix)
+	if !ok {
+		return err
+	}
+	rules := strings.Split(msg, ", ")
+	sort.Strings(rules)
+	return errors.New(prefix + strings.Join(rules, ", "))
+}
+
+// resolveAllImages resolves the FROM and --from images of every stage, in
+// parallel, each (image, platform) once.
+func (c *converter) resolveAllImages(ctx context.Context) error {
+	eg, ctx := errgroup.WithContext(ctx)
+	seen := map[string]bool{}
+	for _, e := range c.graph.Edges {
+		if e.To.Kind != stages.KindImage || e.From.Kind == stages.KindContext {
+			continue
+		}
+		name, err := normalizeImageName(e.To.Name)
+		if err != nil {
+			return withLine(err, e.Location, "%s", e.Describe())
+		}
+		p, err := c.edgePlatform(e)
+		if err != nil {
+			return err
+		}
+		if k := imageKey(name, p); !seen[k] {
+			seen[k] = true
+			eg.Go(func() error {
+				if _, err := c.images.get(ctx, name, p); err != nil {
+					return withLine(err, e.Location, "%s", e.Describe())
+				}
+				return nil
+			})
+		}
+	}
+	return eg.Wait()
+}
+
+// Outline answers frontend.outline for opt.Target. Like upstream's, it
+// converts the target (so it fails where the build would fail before
+// solving), then lists what the target's stages take.
+func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, error) {
+	opt.Warn = nil
+	c, err := newConverter(dt, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.resolveWithTriggers(ctx); err != nil {
+		return nil, err
+	}
+	for _, n := range c.graph.Order {
+		if err := c.dispatchStage(ctx, n); err != nil {
+			return nil, err
+		}
+	}
+	return subrequests.Outline(dt, c.df, c.graph, subrequests.OutlineOptions{
+		BuildArgs:      c.opt.BuildArgs,
+		AutoArgs:       c.platform.autoArgs(c.opt.BuildArgs),
+		TargetPlatform: c.platform.target,
+		Image:          c.lintImage(ctx),
+	})
+}
+
+// StageGraph parses dt and builds its stage graph for opt.Target, with
+// build args, platforms and named contexts applied, resolving nothing:
+// the input of the frontend.graph subrequest.
+func StageGraph(dt []byte, opt ConvertOpt) (*stages.Graph, error) {
+	opt.Warn = nil
+	c, err := newConverter(dt, opt)
+	if err != nil {
+		return nil, err
+	}
+	return c.graph, nil
+}
+
+func pbRanges(rs []parser.Range) []*pb.Range {
+	var out []*pb.Range
+	for _, r := range rs {
+		out = append(out, &pb.Range{
+			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
+			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
+		})
+	}
+	return out
+}
+
+// mergeRanges sorts ranges by line and merges overlapping ones, so an
+// error naming the same line twice prints it once.
+func mergeRanges(ls ...[]parser.Range) []parser.Range {
+	var all []parser.Range
+	for _, l := range ls {
+		all = append(all, l...)
+	}
+	if len(all) < 2 {
+		return all
+	}
+	slices.SortFunc(all, func(a, b parser.Range) int { return a.Start.Line - b.Start.Line })
+	out := []parser.Range{all[0]}
+	for _, r := range all[1:] {
+		last := &out[len(out)-1]
+		if r.Start.Line <= last.End.Line {
+			last.End.Line = max(last.End.Line, r.End.Line)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

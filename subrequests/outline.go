@@ -1,0 +1,280 @@
+package subrequests
+
+import (
+	"maps"
+	"path"
+	"sort"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/subrequests/outline"
+	"github.com/moby/buildkit/solver/pb"
+	"github.com/myorg/multistage/internal/walk"
+	"github.com/myorg/multistage/stages"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// OutlineOptions are the inputs of Outline besides the graph.
+type OutlineOptions struct {
+	BuildArgs map[string]string
+	// AutoArgs are the automatic platform ARGs, as given to stages.Parse.
+	AutoArgs       *stages.Args
+	TargetPlatform ocispecs.Platform
+	// Image returns the image an edge points at (see walk.Options.Image);
+	// ARG defaults that read the base image's environment need it.
+	Image func(e *stages.Edge) *walk.Image
+}
+
+// Outline lists what the target of g can be given: the build args its
+// stages declare or its FROM lines use (name, value, doc comment, line),
+// and the secrets and SSH sockets its RUN --mount instructions ask for.
+// Only the stages the target needs are followed.
+func Outline(dt []byte, df *stages.Dockerfile, g *stages.Graph, opt OutlineOptions) (*outline.Outline, error) {
+	o := &outliner{df: df, g: g, opt: opt, stages: map[*stages.Node]*capture{}}
+	o.global = o.metaArgs()
+	for _, n := range g.Order {
+		o.initial(n)
+	}
+	err := walk.Walk(df, g, walk.Options{BuildArgs: opt.BuildArgs, TargetPlatform: opt.TargetPlatform, Image: opt.Image}, walk.Observer{
+		Arg: func(s *walk.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) {
+			c := o.stages[s.Node]
+			if !inherited {
+				a := argInfo{key: kv.Key, doc: kv.DocComment, loc: cmd.Location()}
+				if kv.Value != nil {
+					a.value = *kv.Value
+				}
+				c.args[kv.Key] = a
+			}
+			c.used[kv.Key] = true
+		},
+		Command: func(s *walk.Stage, cmd instructions.Command) {
+			run, ok := cmd.(*instructions.RunCommand)
+			if !ok {
+				return
+			}
+			c := o.stages[s.Node]
+			for _, m := range instructions.GetMounts(run) {
+				switch m.Type {
+				case instructions.MountTypeSecret:
+					id := m.CacheID
+					if m.Source != "" {
+						id = m.Source
+					}
+					if id == "" && m.Target != "" {
+						id = path.Base(m.Target)
+					}
+					if _, seen := c.secrets[id]; id != "" && !seen {
+						c.secrets[id] = need{m.Required, run.Location()}
+					}
+				case instructions.MountTypeSSH:
+					id := m.CacheID
+					if id == "" {
+						id = "default"
+					}
+					if _, seen := c.ssh[id]; !seen {
+						c.ssh[id] = need{m.Required, run.Location()}
+					}
+				}
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o.result(dt), nil
+}
+
+type argInfo struct {
+	key, value, doc string
+	loc             []parser.Range
+	// deps are the global ARGs a global ARG's default refers to.
+	deps map[string]bool
+}
+
+type need struct {
+	required bool
+	loc      []parser.Range
+}
+
+// capture is what one stage contributes to the outline.
+type capture struct {
+	args    map[string]argInfo
+	used    map[string]bool
+	secrets map[string]need
+	ssh     map[string]need
+}
+
+type outliner struct {
+	df     *stages.Dockerfile
+	g      *stages.Graph
+	opt    OutlineOptions
+	global map[string]argInfo
+	stages map[*stages.Node]*capture
+}
+
+// metaArgs evaluates the global ARGs, noting which other global ARGs each
+// default uses: giving one of those changes the value too.
+func (o *outliner) metaArgs() map[string]argInfo {
+	scope := stages.NewArgs()
+	if o.opt.AutoArgs != nil {
+		scope = o.opt.AutoArgs.Clone()
+	}
+	if v, ok := o.df.GlobalArgs.Get("TARGETSTAGE"); ok {
+		scope.Set("TARGETSTAGE", v)
+	}
+	lex := o.df.NewLex()
+	all := map[string]argInfo{}
+	for _, cmd := range o.df.MetaArgs {
+		for _, kv := range cmd.Args {
+			a := argInfo{key: kv.Key, doc: kv.DocComment, loc: cmd.Location()}
+			set := false
+			if v, ok := o.opt.BuildArgs[kv.Key]; ok {
+				a.value, set = v, true
+			} else if kv.Value != nil {
+				res, err := lex.ProcessWordWithMatches(*kv.Value, scope)
+				if err != nil {
+					continue // stages.Parse would have failed
+				}
+				a.value, set = res.Result, true
+				a.deps = map[string]bool{}
+				for k := range res.Matched {
+					a.deps[k] = true
+				}
+				if a.deps[kv.Key] {
+					// ARG X=$X:more keeps what the earlier X depended on.
+					delete(a.deps, kv.Key)
+					for k := range all[kv.Key].deps {
+						a.deps[k] = true
+					}
+				}
+			}
+			if set {
+				scope.Set(kv.Key, a.value)
+			}
+			all[kv.Key] = a
+		}
+	}
+	return all
+}
+
+// initial is a stage's capture before its instructions: its parent
+// stage's initial capture (or the global ARGs) plus the ARGs its FROM line
+// uses.
+func (o *outliner) initial(n *stages.Node) *capture {
+	if c, ok := o.stages[n]; ok {
+		return c
+	}
+	c := &capture{args: maps.Clone(o.global), used: map[string]bool{}, secrets: map[string]need{}, ssh: map[string]need{}}
+	if n.Kind == stages.KindContext {
+		o.stages[n] = c
+		return c
+	}
+	if n.Base != nil && n.Base.IsStage() {
+		p := o.initial(n.Base)
+		c.args, c.used = maps.Clone(p.args), maps.Clone(p.used)
+	}
+	lex := o.df.NewLex()
+	for _, word := range []string{n.Stage.BaseName, n.Stage.Platform} {
+		if word == "" {
+			continue
+		}
+		res, err := lex.ProcessWordWithMatches(word, o.df.GlobalArgs)
+		if err != nil {
+			continue
+		}
+		for k := range res.Matched {
+			c.used[k] = true
+		}
+	}
+	o.stages[n] = c
+	return c
+}
+
+func (o *outliner) result(dt []byte) *outline.Outline {
+	target := o.g.Target
+	var args []outline.Arg
+	var secrets []outline.Secret
+	var ssh []outline.SSH
+	seenArgs, seenSecrets, seenSSH := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var visit func(n *stages.Node)
+	visit = func(n *stages.Node) {
+		c := o.stages[n]
+		if c == nil {
+			return
+		}
+		o.markDeps(c)
+		for _, k := range sortedKeys(c.used) {
+			a, ok := c.args[k]
+			if !ok || seenArgs[k] {
+				continue
+			}
+			seenArgs[k] = true
+			args = append(args, outline.Arg{Name: a.key, Value: a.value, Description: a.doc, Location: toLocation(a.loc)})
+		}
+		for _, id := range sortedKeys(c.secrets) {
+			if !seenSecrets[id] {
+				seenSecrets[id] = true
+				secrets = append(secrets, outline.Secret{Name: id, Required: c.secrets[id].required, Location: toLocation(c.secrets[id].loc)})
+			}
+		}
+		for _, id := range sortedKeys(c.ssh) {
+			if !seenSSH[id] {
+				seenSSH[id] = true
+				ssh = append(ssh, outline.SSH{Name: id, Required: c.ssh[id].required, Location: toLocation(c.ssh[id].loc)})
+			}
+		}
+		if n.Base != nil && n.Base.IsStage() && n.Kind != stages.KindContext {
+			visit(n.Base)
+		}
+		for _, e := range n.Deps {
+			if e.Kind != stages.EdgeFrom && e.To.IsStage() {
+				visit(e.To)
+			}
+		}
+	}
+	visit(target)
+	sort.SliceStable(args, func(i, j int) bool { return line(args[i].Location) < line(args[j].Location) })
+	sort.SliceStable(secrets, func(i, j int) bool { return line(secrets[i].Location) < line(secrets[j].Location) })
+	sort.SliceStable(ssh, func(i, j int) bool { return line(ssh[i].Location) < line(ssh[j].Location) })
+	out := &outline.Outline{Args: args, Secrets: secrets, SSH: ssh, Sources: [][]byte{dt}}
+	if target.Stage != nil {
+		out.Name, out.Description = target.Stage.Name, target.Stage.DocComment
+	}
+	return out
+}
+
+// markDeps marks the global ARGs that used ARGs depend on as used too.
+func (o *outliner) markDeps(c *capture) {
+	var mark func(k string)
+	visited := map[string]bool{}
+	mark = func(k string) {
+		if visited[k] {
+			return
+		}
+		visited[k] = true
+		c.used[k] = true
+		for d := range c.args[k].deps {
+			mark(d)
+		}
+	}
+	for _, k := range sortedKeys(c.used) {
+		mark(k)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// line is the first line of a location, 0 when there is none.
+func line(l *pb.Location) int {
+	if l == nil || len(l.Ranges) == 0 {
+		return 0
+	}
+	return int(l.Ranges[0].Start.Line)
+}

@@ -1,0 +1,57 @@
+// Package subrequests answers the frontend's subrequests from the stage
+// graph: frontend.targets, frontend.outline and our frontend.graph, with
+// BuildKit's result types. It builds nothing and imports no LLB.
+package subrequests
+
+import (
+	"bytes"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/subrequests/targets"
+	"github.com/moby/buildkit/solver/pb"
+)
+
+// ListTargets lists every stage of dt, as written: name, doc comment,
+// base and platform before ARG expansion, location; the last stage is the
+// default. It needs no build args, so it works on Dockerfiles whose ARGs
+// would not expand.
+func ListTargets(dt []byte) (*targets.List, error) {
+	ast, err := parser.Parse(bytes.NewReader(dt))
+	if err != nil {
+		return nil, err
+	}
+	// A silent linter, never nil: instructions.Parse needs one for
+	// "# check=" comments.
+	sts, _, err := instructions.Parse(ast.AST, linter.New(&linter.Config{}))
+	if err != nil {
+		return nil, err
+	}
+	l := &targets.List{Sources: [][]byte{dt}}
+	for i, st := range sts {
+		l.Targets = append(l.Targets, targets.Target{
+			Name:        st.Name,
+			Default:     i == len(sts)-1,
+			Description: st.DocComment,
+			Base:        st.BaseName,
+			Platform:    st.Platform,
+			Location:    toLocation(st.Location),
+		})
+	}
+	return l, nil
+}
+
+func toLocation(rs []parser.Range) *pb.Location {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := &pb.Location{Ranges: make([]*pb.Range, len(rs))}
+	for i, r := range rs {
+		out.Ranges[i] = &pb.Range{
+			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
+			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
+		}
+	}
+	return out
+}
