@@ -1,0 +1,177 @@
+package stages
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Rendered is the stage graph as data: what the frontend.graph subrequest
+// returns as result.json, and what DOT draws.
+type Rendered struct {
+	// Target is the ID of the target stage.
+	Target string         `json:"target"`
+	Nodes  []RenderedNode `json:"nodes"`
+	Edges  []RenderedEdge `json:"edges"`
+}
+
+// RenderedNode is a stage, an external image, scratch or a named context.
+type RenderedNode struct {
+	// ID is "stage-N" for stages (N is the index) and "ext-N" for the
+	// rest, numbered in order of first reference.
+	ID   string   `json:"id"`
+	Kind NodeKind `json:"kind"`
+	// Name is the stage name (empty for unnamed stages), the image
+	// reference or the context name.
+	Name string `json:"name,omitempty"`
+	// Index is the stage's position; absent for other nodes.
+	Index *int `json:"index,omitempty"`
+	// Base and Platform are a stage's FROM operand and --platform, after
+	// global ARG expansion.
+	Base     string `json:"base,omitempty"`
+	Platform string `json:"platform,omitempty"`
+	// Line is a stage's FROM line.
+	Line   int  `json:"line,omitempty"`
+	Target bool `json:"target,omitempty"`
+	// Pruned is true for what the target does not need.
+	Pruned bool `json:"pruned,omitempty"`
+}
+
+// RenderedEdge says that stage From uses To.
+type RenderedEdge struct {
+	From string   `json:"from"`
+	To   string   `json:"to"`
+	Kind EdgeKind `json:"kind"`
+	// Ref is the reference as written, after ARG expansion.
+	Ref  string `json:"ref"`
+	Line int    `json:"line,omitempty"`
+	// Pruned is true when the stage using To is not needed.
+	Pruned bool `json:"pruned,omitempty"`
+}
+
+// Render describes g: every stage in Dockerfile order, then the externals
+// in order of first reference, then every edge in graph order.
+func (g *Graph) Render() *Rendered {
+	ids := map[*Node]string{}
+	r := &Rendered{Nodes: []RenderedNode{}, Edges: []RenderedEdge{}}
+	for _, n := range g.Stages {
+		ids[n] = fmt.Sprintf("stage-%d", n.Index)
+		idx := n.Index
+		rn := RenderedNode{ID: ids[n], Kind: n.Kind, Name: n.Name, Index: &idx, Base: n.BaseName, Platform: n.Platform,
+			Target: n == g.Target, Pruned: !g.Reachable(n)}
+		if n.Stage != nil {
+			rn.Line = firstLine(n.Stage.Location)
+		}
+		r.Nodes = append(r.Nodes, rn)
+	}
+	for i, n := range g.Externals {
+		ids[n] = fmt.Sprintf("ext-%d", i)
+		r.Nodes = append(r.Nodes, RenderedNode{ID: ids[n], Kind: n.Kind, Name: n.Name, Pruned: !g.Reachable(n)})
+	}
+	r.Target = ids[g.Target]
+	for _, e := range g.Edges {
+		r.Edges = append(r.Edges, RenderedEdge{From: ids[e.From], To: ids[e.To], Kind: e.Kind, Ref: e.Ref, Line: e.Line(), Pruned: !g.Reachable(e.From)})
+	}
+	return r
+}
+
+// JSON is Render as indented JSON.
+func (g *Graph) JSON() ([]byte, error) {
+	return json.MarshalIndent(g.Render(), "", "  ")
+}
+
+// DOT draws g for Graphviz ("dot -Tsvg"). Arrows follow the data: from
+// what a stage uses to the stage. Stages are boxes, images ellipses,
+// scratch a dot-bordered box, named contexts folders; the target is bold
+// and filled, pruned nodes and edges are grey and dashed. FROM edges are
+// solid, COPY/ADD --from dashed, RUN --mount dotted; each is labelled with
+// its kind and line.
+func (g *Graph) DOT() string {
+	return g.Render().DOT()
+}
+
+// DOT draws r; see Graph.DOT.
+func (r *Rendered) DOT() string {
+	var b strings.Builder
+	b.WriteString("digraph stages {\n")
+	b.WriteString("  rankdir=LR;\n")
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11];\n")
+	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
+	for _, n := range r.Nodes {
+		attrs := []string{"label=" + quote(n.label())}
+		switch n.Kind {
+		case KindStage:
+			attrs = append(attrs, "shape=box")
+		case KindImage:
+			attrs = append(attrs, "shape=ellipse")
+		case KindScratch:
+			attrs = append(attrs, "shape=box", "style=dotted")
+		case KindContext:
+			attrs = append(attrs, "shape=folder")
+		}
+		switch {
+		case n.Target:
+			attrs = append(attrs, "style=\"bold,filled\"", "fillcolor=\"#cfe8ff\"")
+		case n.Pruned:
+			attrs = append(attrs, "style=dashed", "color=grey55", "fontcolor=grey55")
+		}
+		fmt.Fprintf(&b, "  %s [%s];\n", quote(n.ID), strings.Join(attrs, ", "))
+	}
+	for _, e := range r.Edges {
+		label := string(e.Kind)
+		if e.Line > 0 {
+			label = fmt.Sprintf("%s (line %d)", e.Kind, e.Line)
+		}
+		attrs := []string{"label=" + quote(label)}
+		switch e.Kind {
+		case EdgeCopy, EdgeAdd:
+			attrs = append(attrs, "style=dashed")
+		case EdgeMount:
+			attrs = append(attrs, "style=dotted")
+		}
+		if e.Pruned {
+			attrs = append(attrs, "color=grey55", "fontcolor=grey55")
+		}
+		fmt.Fprintf(&b, "  %s -> %s [%s];\n", quote(e.To), quote(e.From), strings.Join(attrs, ", "))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func (n RenderedNode) label() string {
+	if n.Index == nil {
+		return n.Name
+	}
+	name := n.Name
+	if name == "" {
+		name = fmt.Sprintf("stage-%d", *n.Index)
+	}
+	var notes []string
+	if n.Kind == KindContext {
+		notes = append(notes, "named context")
+	}
+	if n.Platform != "" {
+		notes = append(notes, "--platform="+n.Platform)
+	}
+	if n.Line > 0 {
+		notes = append(notes, fmt.Sprintf("line %d", n.Line))
+	}
+	if n.Target {
+		notes = append(notes, "target")
+	}
+	if n.Pruned {
+		notes = append(notes, "pruned")
+	}
+	if len(notes) == 0 {
+		return name
+	}
+	return name + "\n" + strings.Join(notes, ", ")
+}
+
+// quote makes a DOT string literal.
+func quote(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	s = strings.ReplaceAll(s, "\n", `\n`)
+	return `"` + s + `"`
+}

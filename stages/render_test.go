@@ -1,0 +1,102 @@
+package stages_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/myorg/multistage/stages"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of TestRenderGolden")
+
+// TestRenderGolden renders a 6-stage Dockerfile with a diamond (deps ->
+// build-api, build-worker -> release), external images (golang, alpine
+// through a RUN --mount), scratch, a pruned stage (lint) and a named
+// context (tools) as DOT and JSON, and compares them with golden files.
+// docs/graph-example.svg is testdata/render/graph.dot through Graphviz.
+func TestRenderGolden(t *testing.T) {
+	dir := filepath.Join("testdata", "render")
+	dt, err := os.ReadFile(filepath.Join(dir, "graph.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df, err := stages.Parse(dt, stages.ParseOpt{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stages.Build(stages.FromDockerfile(df, "", func(name string) bool { return name == "tools" }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := g.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"graph.dot": g.DOT(), "graph.json": string(js) + "\n"} {
+		p := filepath.Join(dir, name)
+		if *update {
+			if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if string(want) != got {
+			t.Errorf("%s differs from the golden file (run with -update to accept):\n--- got ---\n%s", name, got)
+		}
+	}
+}
+
+// TestRenderTarget checks that the target and build args shape the graph:
+// another target prunes other stages, and an ARG-expanded --from points
+// where the build arg says.
+func TestRenderTarget(t *testing.T) {
+	dt := []byte("ARG SRC=a\nFROM alpine AS a\nFROM busybox AS b\nFROM scratch AS out\nCOPY --from=${SRC} / /\n")
+	for _, tc := range []struct {
+		target, src string
+		wantTarget  string
+		pruned      []string
+	}{
+		{"", "", "stage-2", []string{"stage-1", "ext-1"}},
+		{"", "b", "stage-2", []string{"stage-0", "ext-0"}},
+		{"a", "", "stage-0", []string{"stage-1", "stage-2", "ext-1", "ext-2"}},
+	} {
+		args := map[string]string{}
+		if tc.src != "" {
+			args["SRC"] = tc.src
+		}
+		df, err := stages.Parse(dt, stages.ParseOpt{BuildArgs: args, Target: tc.target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := stages.Build(stages.FromDockerfile(df, tc.target, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := g.Render()
+		if r.Target != tc.wantTarget {
+			t.Errorf("target %q src %q: rendered target %s, want %s", tc.target, tc.src, r.Target, tc.wantTarget)
+		}
+		var pruned []string
+		for _, n := range r.Nodes {
+			if n.Pruned {
+				pruned = append(pruned, n.ID)
+			}
+		}
+		if len(pruned) != len(tc.pruned) {
+			t.Errorf("target %q src %q: pruned %v, want %v", tc.target, tc.src, pruned, tc.pruned)
+			continue
+		}
+		for i := range pruned {
+			if pruned[i] != tc.pruned[i] {
+				t.Errorf("target %q src %q: pruned %v, want %v", tc.target, tc.src, pruned, tc.pruned)
+				break
+			}
+		}
+	}
+}
