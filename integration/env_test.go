@@ -18,11 +18,11 @@ const skipMessage = "integration: no buildkitd configured; set BUILDKIT_HOST or 
 
 // environment is what hack/env.sh describes in its env file.
 type environment struct {
-	addr     string // BUILDKIT_HOST
-	registry string // MULTISTAGE_REGISTRY, host:port on loopback
-	builder  string // MULTISTAGE_BUILDX_BUILDER
+	addr     string   // BUILDKIT_HOST
+	registry string   // MULTISTAGE_REGISTRY, host:port on loopback
+	builder  string   // MULTISTAGE_BUILDX_BUILDER
 	buildx   []string // MULTISTAGE_BUILDX: command running buildx, default "docker buildx"
-	frontend string // MULTISTAGE_FRONTEND_IMAGE
+	frontend string   // MULTISTAGE_FRONTEND_IMAGE
 }
 
 var (

@@ -3,12 +3,14 @@ package integration
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -55,6 +57,9 @@ type scenario struct {
 
 	// buildx also runs the scenario through docker buildx build.
 	buildx bool
+	// ociOnly skips the type=local export, for results too big to export
+	// five times (a whole toolchain image); check through result.layerFile.
+	ociOnly bool
 
 	want expect
 	// upstream, when set, replaces want for BuildKit's builtin converter
@@ -79,10 +84,12 @@ type wantError struct {
 // result is a finished build: its exported filesystem and image config.
 type result struct {
 	mode   mode
-	dir    string         // type=local export
+	dir    string          // type=local export
 	image  *ocispecs.Image // config from the type=oci export
 	layers int
 	log    string
+	// top holds the last layers of the image (small ones only), oldest first.
+	top [][]byte
 }
 
 func (s *scenario) modes(e *environment) []mode {
@@ -192,11 +199,11 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 		t.Logf("build log (%s):\n%s", m, r.log)
 		return r, errText, err
 	}
-	img, layers, perr := readOCIImage(ociPath)
+	img, layers, top, perr := readOCIImage(ociPath)
 	if perr != nil {
 		t.Fatalf("reading the exported image: %v", perr)
 	}
-	r.image, r.layers = img, layers
+	r.image, r.layers, r.top = img, layers, top
 	return r, "", nil
 }
 
@@ -214,9 +221,11 @@ func solve(t *testing.T, e *environment, ctxDir string, s *scenario, m mode, out
 		LocalMounts:   map[string]fsutil.FS{"context": fs, "dockerfile": fs},
 		FrontendAttrs: s.frontendAttrs(),
 		Exports: []client.ExportEntry{
-			{Type: client.ExporterLocal, OutputDir: outDir},
 			{Type: client.ExporterOCI, Output: fileOutput(ociPath)},
 		},
+	}
+	if !s.ociOnly {
+		opt.Exports = append(opt.Exports, client.ExportEntry{Type: client.ExporterLocal, OutputDir: outDir})
 	}
 	ch := make(chan *client.SolveStatus)
 	var logBuf statusLog
@@ -254,8 +263,10 @@ func fileOutput(path string) func(map[string]string) (io.WriteCloser, error) {
 func buildx(t *testing.T, e *environment, ctxDir string, s *scenario, outDir, ociPath string) (string, error) {
 	t.Helper()
 	args := []string{"build", "--builder", e.builder, "--progress=plain",
-		"--output", "type=local,dest=" + outDir,
 		"--output", "type=oci,dest=" + ociPath,
+	}
+	if !s.ociOnly {
+		args = append(args, "--output", "type=local,dest="+outDir)
 	}
 	if s.target != "" {
 		args = append(args, "--target", s.target)
@@ -413,12 +424,20 @@ func (l *statusLog) String() string {
 	return l.buf.String()
 }
 
-// readOCIImage reads the image config and layer count of the single
-// (non-attestation) image in an OCI layout tarball.
-func readOCIImage(path string) (*ocispecs.Image, int, error) {
+// readOCIImage reads the image config, the layer count and the layers
+// at the top of the single (non-attestation) image in an OCI layout tarball.
+func readOCIImage(path string) (*ocispecs.Image, int, [][]byte, error) {
+	img, n, top, err := readOCI(path)
+	return img, n, top, err
+}
+
+// topLayers is how many of an image's last layers readOCI keeps.
+const topLayers = 3
+
+func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer f.Close()
 	// Index, manifests and configs are small; layers are skipped.
@@ -430,14 +449,14 @@ func readOCIImage(path string) (*ocispecs.Image, int, error) {
 			break
 		}
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		if h.Typeflag != tar.TypeReg || h.Size > 4<<20 {
 			continue
 		}
 		dt, err := io.ReadAll(tr)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		small[strings.TrimPrefix(h.Name, "./")] = dt
 	}
@@ -450,11 +469,11 @@ func readOCIImage(path string) (*ocispecs.Image, int, error) {
 	}
 	idxData, ok := small["index.json"]
 	if !ok {
-		return nil, 0, fmt.Errorf("no index.json in %s", path)
+		return nil, 0, nil, fmt.Errorf("no index.json in %s", path)
 	}
 	var idx ocispecs.Index
 	if err := json.Unmarshal(idxData, &idx); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	var manifests []ocispecs.Descriptor
 	var walk func(ds []ocispecs.Descriptor) error
@@ -486,28 +505,92 @@ func readOCIImage(path string) (*ocispecs.Image, int, error) {
 		return nil
 	}
 	if err := walk(idx.Manifests); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	if len(manifests) != 1 {
-		return nil, 0, fmt.Errorf("%s holds %d images, want 1", path, len(manifests))
+		return nil, 0, nil, fmt.Errorf("%s holds %d images, want 1", path, len(manifests))
 	}
 	mdt, err := blob(manifests[0])
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	var mf ocispecs.Manifest
 	if err := json.Unmarshal(mdt, &mf); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	cdt, err := blob(mf.Config)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	var img ocispecs.Image
 	if err := json.Unmarshal(cdt, &img); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
-	return &img, len(mf.Layers), nil
+	// Second pass: the top layers, whatever their size.
+	want := map[string]int{}
+	top := make([][]byte, 0, topLayers)
+	for i := max(0, len(mf.Layers)-topLayers); i < len(mf.Layers); i++ {
+		d := mf.Layers[i]
+		want["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()] = len(top)
+		top = append(top, nil)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, 0, nil, err
+	}
+	tr = tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		i, ok := want[strings.TrimPrefix(h.Name, "./")]
+		if !ok {
+			continue
+		}
+		if top[i], err = io.ReadAll(tr); err != nil {
+			return nil, 0, nil, err
+		}
+	}
+	return &img, len(mf.Layers), top, nil
+}
+
+// layerFile returns a file from the last layers of the exported image (the
+// newest layer holding it wins), for ociOnly scenarios.
+func (r *result) layerFile(t *testing.T, name string) ([]byte, bool) {
+	t.Helper()
+	var found []byte
+	ok := false
+	for _, layer := range r.top {
+		if layer == nil {
+			continue
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(layer))
+		if err != nil {
+			t.Fatalf("layer: %v", err)
+		}
+		tr := tar.NewReader(zr)
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("layer: %v", err)
+			}
+			if strings.TrimPrefix(path.Clean("/"+h.Name), "/") != name || h.Typeflag != tar.TypeReg {
+				continue
+			}
+			dt, err := io.ReadAll(tr)
+			if err != nil {
+				t.Fatalf("layer: %v", err)
+			}
+			found, ok = dt, true
+		}
+	}
+	return found, ok
 }
 
 // files lists the exported regular files and symlinks, slash-separated and
