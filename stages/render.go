@@ -99,21 +99,30 @@ func (r *Rendered) DOT() string {
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
 	for _, n := range r.Nodes {
 		attrs := []string{"label=" + quote(n.label())}
+		var style []string
 		switch n.Kind {
 		case KindStage:
 			attrs = append(attrs, "shape=box")
 		case KindImage:
 			attrs = append(attrs, "shape=ellipse")
 		case KindScratch:
-			attrs = append(attrs, "shape=box", "style=dotted")
+			attrs = append(attrs, "shape=box")
+			style = append(style, "dotted")
 		case KindContext:
 			attrs = append(attrs, "shape=folder")
 		}
 		switch {
 		case n.Target:
-			attrs = append(attrs, "style=\"bold,filled\"", "fillcolor=\"#cfe8ff\"")
+			style = append(style, "bold", "filled")
+			attrs = append(attrs, "fillcolor=\"#cfe8ff\"")
 		case n.Pruned:
-			attrs = append(attrs, "style=dashed", "color=grey55", "fontcolor=grey55")
+			if len(style) == 0 {
+				style = append(style, "dashed")
+			}
+			attrs = append(attrs, "color=grey55", "fontcolor=grey55")
+		}
+		if len(style) > 0 {
+			attrs = append(attrs, "style="+quote(strings.Join(style, ",")))
 		}
 		fmt.Fprintf(&b, "  %s [%s];\n", quote(n.ID), strings.Join(attrs, ", "))
 	}
