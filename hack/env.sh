@@ -15,6 +15,8 @@
 #   MULTISTAGE_BUILDX          how to run buildx: "docker buildx", or the binary
 #   MULTISTAGE_FRONTEND_IMAGE  myorg/multistage:1
 #   MULTISTAGE_ENV_DIR         the temporary directory holding all state
+#   MULTISTAGE_BUILD_GOPROXY   http://127.0.0.1:PORT, the host's module cache as a
+#                              GOPROXY for RUN steps (build arg GOPROXY)
 #
 # Everything lives under one fresh temporary directory: the registry storage,
 # buildkitd's root, sockets, configs, logs and the PID list that `down` uses.
@@ -164,11 +166,13 @@ build_base_images() {
 		--local certs="$dir/golang/certs" --opt context:certs=local:certs
 }
 
+frontend_version() {
+	(cd "$REPO" && git describe --always --dirty 2>/dev/null) || echo dev
+}
+
 build_frontend() {
-	local version
-	version=$(cd "$REPO" && git describe --always --dirty 2>/dev/null || echo dev)
 	image "$FRONTEND_IMAGE" "$REPO" \
-		--opt "build-arg:VERSION=$version" \
+		--opt "build-arg:VERSION=$(frontend_version)" \
 		--opt "build-arg:GOPROXY=$BUILD_GOPROXY" \
 		--opt build-arg:GOSUMDB=off
 }
@@ -269,6 +273,7 @@ cmd_up() {
 		MULTISTAGE_BUILDX_BUILDER=$BUILDER
 		MULTISTAGE_FRONTEND_IMAGE=$FRONTEND_IMAGE
 		MULTISTAGE_BUILDCTL=$BUILDCTL_BIN
+		MULTISTAGE_BUILD_GOPROXY=$BUILD_GOPROXY
 		MULTISTAGE_BUILDX="$(command -v docker >/dev/null 2>&1 && echo "docker buildx" || echo "$BUILDX_BIN")"
 	EOF
 	UP_OK=1

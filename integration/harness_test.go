@@ -289,10 +289,17 @@ func buildx(t *testing.T, e *environment, ctxDir string, s *scenario, outDir, oc
 // runBuildx runs buildx (as MULTISTAGE_BUILDX says) and returns its output.
 func runBuildx(t *testing.T, e *environment, args ...string) (string, error) {
 	t.Helper()
+	return runBuildxIn(t, e, "", args...)
+}
+
+// runBuildxIn is runBuildx in directory dir.
+func runBuildxIn(t *testing.T, e *environment, dir string, args ...string) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
 	argv := append(append([]string{}, e.buildx...), args...)
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"BUILDX_NO_DEFAULT_ATTESTATIONS=1",
 		"BUILDKIT_PROGRESS=plain",
