@@ -71,7 +71,7 @@ func (f *fakeClient) Warn(ctx context.Context, dgst digest.Digest, msg string, o
 
 type fakeRef struct{ files map[string][]byte }
 
-func (r *fakeRef) ToState() (llb.State, error)       { return llb.Scratch(), nil }
+func (r *fakeRef) ToState() (llb.State, error)        { return llb.Scratch(), nil }
 func (r *fakeRef) Evaluate(ctx context.Context) error { return nil }
 func (r *fakeRef) ReadFile(ctx context.Context, req client.ReadRequest) ([]byte, error) {
 	if dt, ok := r.files[req.Filename]; ok {
