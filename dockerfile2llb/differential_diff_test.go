@@ -13,15 +13,14 @@ package dockerfile2llb_test
 //   - resolve: which image refs were resolved (pruning), and that ours
 //     resolved each (ref, platform) at most once.
 //
-// TestDifferentialLint (opt-in, -diff.lint) compares the lint warnings
-// passed to ConvertOpt.Warn.
+// TestDifferentialLint compares the lint warnings passed to ConvertOpt.Warn.
 //
 // Useful flags (after -args or directly with go test):
 //
 //	-diff.dump          log both listings of every case that runs
 //	-diff.out=DIR       write NAME.{ours,upstream}.{ops,config,locations}.txt
 //	-diff.self          run upstream against itself (harness check)
-//	-diff.lint          also run TestDifferentialLint (lint-warning parity)
+//	-diff.lint=false    skip TestDifferentialLint (lint-warning parity)
 //	-diff.corpus=DIR    the real-world corpus (default ../../shared/corpus/realworld)
 //
 // Per-case options go in comment lines anywhere in the Dockerfile, one per
@@ -79,7 +78,7 @@ var (
 	flagDump   = flag.Bool("diff.dump", false, "log both listings for every differential case")
 	flagOut    = flag.String("diff.out", "", "directory to write listings of every differential case to")
 	flagSelf   = flag.Bool("diff.self", false, "compare upstream with itself (checks the harness)")
-	flagLint   = flag.Bool("diff.lint", false, "run TestDifferentialLint (lint-warning parity)")
+	flagLint   = flag.Bool("diff.lint", true, "run TestDifferentialLint (lint-warning parity)")
 	flagCorpus = flag.String("diff.corpus", filepath.Join("..", "..", "shared", "corpus", "realworld"), "real-world corpus directory")
 )
 
@@ -770,10 +769,10 @@ func logSummary(t *testing.T, outcomes []outcome) {
 
 // TestDifferentialLint compares the lint warnings both converters report
 // through ConvertOpt.Warn during conversion (buildx prints them after a
-// build). Opt-in with -diff.lint while lint parity is not in scope.
+// build). Skip it with -diff.lint=false.
 func TestDifferentialLint(t *testing.T) {
 	if !*flagLint {
-		t.Skip("lint-warning parity: run with -diff.lint")
+		t.Skip("lint-warning parity skipped (-diff.lint=false)")
 	}
 	var mu sync.Mutex
 	var outcomes []outcome
