@@ -160,7 +160,7 @@ func (b *builder) external(ref string) *Node {
 	}
 	n := &Node{Kind: KindImage, Index: -1, Name: ref}
 	switch {
-	case strings.EqualFold(ref, "scratch"):
+	case ref == "scratch":
 		n.Kind = KindScratch
 	case b.in.HasNamedContext(ref):
 		n.Kind = KindContext
