@@ -82,7 +82,13 @@ func unknownTarget(target string, names []string) error {
 }
 
 func stageTypo(e *Edge, suggestion string, stage *Node) error {
-	err := errors.Errorf("%s is not a stage of this Dockerfile and looks like a typo: did you mean stage %q (line %d)? To use an image of that name, write it in full, e.g. docker.io/library/%s",
-		e.Describe(), suggestion, firstLine(stage.Stage.Location), e.Ref)
+	hint := fmt.Sprintf("to use an image of that name, write it in full, e.g. docker.io/library/%s", e.Ref)
+	if strings.ToLower(e.Ref) == suggestion {
+		// Image names cannot contain upper case, so there is no image
+		// reading; stage names are lower case.
+		hint = "stage names are lower case, and FROM matches them exactly"
+	}
+	err := errors.Errorf("%s is not a stage of this Dockerfile: did you mean stage %q? (defined at line %d; %s)",
+		e.Describe(), suggestion, firstLine(stage.Stage.Location), hint)
 	return withLocations(err, e.Location)
 }

@@ -133,7 +133,7 @@ var graphCases = []graphCase{
 		// FROM matches stage names exactly, as upstream does; as no image
 		// reference may contain upper case, the graph says so early.
 		dockerfile: df("FROM alpine AS build", "FROM Build"),
-		err:        []string{`FROM Build (line 2) is not a stage of this Dockerfile and looks like a typo: did you mean stage "build" (line 1)?`},
+		err:        []string{`FROM Build (line 2) is not a stage of this Dockerfile: did you mean stage "build"? (defined at line 1`},
 		lines:      []int{2},
 	},
 	{
@@ -654,25 +654,25 @@ var graphCases = []graphCase{
 	{
 		name:       "typo in FROM",
 		dockerfile: df("FROM golang AS build", "FROM buidl"),
-		err:        []string{`FROM buidl (line 2) is not a stage of this Dockerfile and looks like a typo: did you mean stage "build" (line 1)?`, "docker.io/library/buidl"},
+		err:        []string{`FROM buidl (line 2) is not a stage of this Dockerfile: did you mean stage "build"? (defined at line 1`, "docker.io/library/buidl"},
 		lines:      []int{2},
 	},
 	{
 		name:       "typo in COPY --from",
 		dockerfile: df("FROM golang AS build", "FROM alpine", "COPY --from=biuld /app /app"),
-		err:        []string{`COPY --from=biuld (line 3) is not a stage`, `did you mean stage "build" (line 1)?`},
+		err:        []string{`COPY --from=biuld (line 3) is not a stage`, `did you mean stage "build"? (defined at line 1`},
 		lines:      []int{3},
 	},
 	{
 		name:       "typo in RUN --mount from",
 		dockerfile: df("FROM golang AS build", "FROM alpine", "RUN --mount=from=bulid,target=/b true"),
-		err:        []string{`RUN --mount from=bulid (line 3) is not a stage`, `did you mean stage "build" (line 1)?`},
+		err:        []string{`RUN --mount from=bulid (line 3) is not a stage`, `did you mean stage "build"? (defined at line 1`},
 		lines:      []int{3},
 	},
 	{
 		name:       "typo in upper case suggests the stage's real name",
 		dockerfile: df("FROM golang AS build", "FROM alpine", "COPY --from=BUIDL /app /app"),
-		err:        []string{`COPY --from=BUIDL (line 3) is not a stage`, `did you mean stage "build" (line 1)?`},
+		err:        []string{`COPY --from=BUIDL (line 3) is not a stage`, `did you mean stage "build"? (defined at line 1`},
 		lines:      []int{3},
 	},
 	{
@@ -776,7 +776,7 @@ var graphCases = []graphCase{
 	{
 		name:       "own-name exemption does not hide the same typo in another stage",
 		dockerfile: df("FROM nodes AS node", "FROM nodes", "COPY --from=node /a /a"),
-		err:        []string{`FROM nodes (line 2) is not a stage`, `did you mean stage "node" (line 1)?`},
+		err:        []string{`FROM nodes (line 2) is not a stage`, `did you mean stage "node"? (defined at line 1`},
 		lines:      []int{2},
 	},
 
