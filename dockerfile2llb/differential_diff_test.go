@@ -41,6 +41,13 @@ package dockerfile2llb_test
 //	# diff: shm-size=BYTES
 //	# diff: ulimit=NAME=SOFT:HARD
 //	# diff: cgroup-parent=PATH
+//
+// The issue-4 surface is covered by the issue4-*.Dockerfile cases, except
+// named contexts (--build-context): both converters load them through a
+// dockerui.Client, which needs a gateway session, so they cannot run
+// offline here and are left to integration tests against a real daemon
+// (issue 4, acceptance 2). Cache imports are a solve option, not part of
+// the conversion.
 
 import (
 	"bytes"
@@ -131,17 +138,9 @@ var deliberateDeviations = map[string]deviation{
 	},
 	"own/dev-copy-from-arg": {
 		Reason: "COPY --from=${VAR} is expanded with global ARGs and build args (beyond upstream 1)",
-		Check: func(up, our *conversion, ourOps string) error {
-			if our.Err != nil {
-				return errors.Wrap(our.Err, "ours must convert")
-			}
-			// The progress name shows the flag as written or as expanded,
-			// never with the variable expanded to nothing.
-			if !regexp.MustCompile(`(?m)^#\d+ file ".*COPY --from=(\$\{SRC\}|build) /out /out"\n    inputs: #\d+ #\d+`).MatchString(ourOps) {
-				return errors.New(`want a file op named "... COPY --from=${SRC} /out /out" (or --from=build) copying between two stages`)
-			}
-			return nil
-		},
+		// The progress name shows the flag as written or as expanded,
+		// never with the variable expanded to nothing.
+		Check: convertsWithOps(`^#\d+ file ".*COPY --from=(\$\{SRC\}|build) /out /out"\n    inputs: #\d+ #\d+`),
 	},
 	"own/dev-stage-typo": {
 		Reason: `a --from name within edit distance 2 of a stage fails early with did you mean (beyond upstream 2)`,
@@ -155,18 +154,36 @@ var deliberateDeviations = map[string]deviation{
 			return nil
 		},
 	},
+	"own/issue4-dev-mount-from-arg": {
+		Reason: "RUN --mount=from=${VAR} is expanded with global ARGs and build args (beyond upstream 1)",
+		// The build arg SRC=build beats the global default "other", which
+		// is then pruned.
+		Check: convertsWithOps(`^#\d+ exec "\[build 2/2\] RUN echo b > /b"`, `^    mount /mnt <- #\d+ output=none ro type=BIND$`),
+	},
+	"own/issue4-dev-onbuild-from-step-numbers": {
+		Reason: "a stage reached only through an ONBUILD --from trigger is numbered 1/2, 2/2; upstream says [tools 2/2] FROM, [tools 3/2] RUN (it counts a FROM it named while the stage was still unreachable)",
+		Check:  convertsWithOps(`^#\d+ source "\[tools 1/2\] FROM docker.io/library/alpine`, `^#\d+ exec "\[tools 2/2\] RUN echo tool > /tool"`, `^#\d+ file "\[app 1/2\] ONBUILD COPY --from=tools`),
+	},
 	"own/dev-from-platform-stage": {
 		Reason: "FROM --platform=... <stage> converts the parent chain for that platform (beyond upstream 3)",
-		Check: func(up, our *conversion, ourOps string) error {
-			if our.Err != nil {
-				return errors.Wrap(our.Err, "ours must convert")
-			}
-			if !strings.Contains(ourOps, `Architecture="arm64"`) {
-				return errors.New("no arm64 op in our listing")
-			}
-			return nil
-		},
+		Check:  convertsWithOps(`Architecture="arm64"`),
 	},
+}
+
+// convertsWithOps is a deviation check: ours converts and its listing
+// matches every pattern (multi-line mode).
+func convertsWithOps(patterns ...string) func(up, our *conversion, ourOps string) error {
+	return func(up, our *conversion, ourOps string) error {
+		if our.Err != nil {
+			return errors.Wrap(our.Err, "ours must convert")
+		}
+		for _, p := range patterns {
+			if !regexp.MustCompile("(?m)" + p).MatchString(ourOps) {
+				return errors.Errorf("no line of our listing matches %s", p)
+			}
+		}
+		return nil
+	}
 }
 
 // caseOpts are the conversion options of one case; both converters get the
@@ -656,6 +673,9 @@ func TestDifferential(t *testing.T) {
 	cases := loadCases(t)
 	if n := countPrefix(cases, "own/"); n < 50 {
 		t.Errorf("only %d own cases under testdata/diff; the issue asks for at least 50", n)
+	}
+	if n := countPrefix(cases, "own/issue4-"); n < 66 {
+		t.Errorf("only %d issue4-* cases under testdata/diff; issue 4 asks for at least 60 beyond the first 6", n)
 	}
 	known := map[string]bool{}
 	for _, dc := range cases {
