@@ -74,8 +74,14 @@ type converter struct {
 	retargeted map[platformKey]*stageState
 }
 
-// Convert parses dt and converts the stages the target needs.
+// Convert parses dt and converts the stages the target needs. Errors name
+// the Dockerfile lines they concern (parser.LocationError).
 func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
+	res, err := convert(ctx, dt, opt)
+	return res, withFix(err)
+}
+
+func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	c, err := newConverter(dt, opt)
 	if err != nil {
 		return nil, err
