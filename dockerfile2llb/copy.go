@@ -317,7 +317,7 @@ func parseChmod(v string) (*llb.ChmodOpt, error) {
 		if errors.As(err, &numErr) {
 			return nil, invalid
 		}
-		return nil, errors.Wrapf(err, "--chmod=%s", v)
+		return nil, errors.Errorf("--chmod=%s: %v; use an octal mode such as 0755 or a symbolic one such as u+x,go-w", v, err)
 	}
 	return &llb.ChmodOpt{ModeStr: v}, nil
 }

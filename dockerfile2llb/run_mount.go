@@ -102,6 +102,9 @@ func cacheSharing(mode instructions.ShareMode) llb.CacheMountSharingMode {
 
 // mountTarget resolves a relative target against the working directory.
 func mountTarget(ctx context.Context, s *stageState, target string) (string, error) {
+	if target == "" {
+		return "", errors.New("target= is missing: say where to mount, e.g. target=/cache")
+	}
 	if !system.IsAbsolutePath(filepath.Clean(target)) {
 		dir, err := s.state.GetDir(ctx)
 		if err != nil {
