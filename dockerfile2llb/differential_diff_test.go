@@ -160,6 +160,10 @@ var deliberateDeviations = map[string]deviation{
 		// is then pruned.
 		Check: convertsWithOps(`^#\d+ exec "\[build 2/2\] RUN echo b > /b"`, `^    mount /mnt <- #\d+ output=none ro type=BIND$`),
 	},
+	"own/issue4-dev-mount-from-index": {
+		Reason: "RUN --mount=from=<number> is a stage index, as in COPY --from (one rule for every --from in the graph); upstream pulls an image named like the number",
+		Check:  convertsWithOps(`^    mount /f <- #\d+ selector="/first" output=none ro type=BIND$`, `^#\d+ exec "\[stage-0 2/2\] RUN echo first > /first"`),
+	},
 	"own/issue4-dev-onbuild-from-step-numbers": {
 		Reason: "a stage reached only through an ONBUILD --from trigger is numbered 1/2, 2/2; upstream says [tools 2/2] FROM, [tools 3/2] RUN (it counts a FROM it named while the stage was still unreachable)",
 		Check:  convertsWithOps(`^#\d+ source "\[tools 1/2\] FROM docker.io/library/alpine`, `^#\d+ exec "\[tools 2/2\] RUN echo tool > /tool"`, `^#\d+ file "\[app 1/2\] ONBUILD COPY --from=tools`),
