@@ -20,13 +20,21 @@ pattern() { # $1: the sub-benchmark levels above N, as regexps ending in /
 	if [ -n "$filter" ]; then echo "^BenchmarkChain\$/$1$filter"; else echo '^BenchmarkChain$'; fi
 }
 
-go test -run '^$' -bench "$(pattern '')" -benchtime "$graph_time" -timeout 60m ./stages |
-	sed -n 's/^BenchmarkChain\/\(N=[0-9]*\)-[0-9]* .* \([0-9.]*\) ns\/op.*/graph \1 \2/p' >>"$out"
-go test -run '^$' -bench "$(pattern '.*/')" -benchtime "$convert_time" -timeout 120m ./dockerfile2llb |
-	sed -n 's/^BenchmarkChain\/\(ours\|upstream\)\/\(N=[0-9]*\)-[0-9]* .* \([0-9.]*\) ns\/op.*/\1 \2 \3/p' >>"$out"
+# rows() turns "BenchmarkChain/[KIND/]N=100-2  5  1234 ns/op ..." into
+# "KIND 100 1234", KIND defaulting to $1.
+rows() {
+	awk -v kind="$1" '$1 ~ /^BenchmarkChain\// {
+		n = split($1, part, "/"); k = (n == 3) ? part[2] : kind
+		size = part[n]; sub(/^N=/, "", size); sub(/-[0-9]+$/, "", size)
+		for (i = 2; i < NF; i++) if ($(i + 1) == "ns/op") print k, size, $i
+	}'
+}
+
+go test -run '^$' -bench "$(pattern '')" -benchtime "$graph_time" -timeout 60m ./stages | rows graph >>"$out"
+go test -run '^$' -bench "$(pattern '.*/')" -benchtime "$convert_time" -timeout 120m ./dockerfile2llb | rows converter >>"$out"
 
 awk '
-	{ n = substr($2, 3); v[$1, n] = $3; if (!(n in seen)) { seen[n] = 1; ns[++k] = n } }
+	{ n = $2; v[$1, n] = $3; if (!(n in seen)) { seen[n] = 1; ns[++k] = n } }
 	function cell(kind, n) { return ((kind, n) in v) ? v[kind, n] : "-" }
 	END {
 		printf "%8s  %16s  %16s  %16s\n", "N", "graph ns/op", "ours ns/op", "upstream ns/op"
