@@ -20,14 +20,15 @@ func (b *builder) addParentTriggers() error {
 		if n.Kind != KindStage || n.Base == nil || !n.Base.IsStage() || n.Base.Stage == nil {
 			continue
 		}
-		var exprs []string
 		for _, cmd := range n.Base.Stage.Commands {
-			if ob, ok := cmd.(*instructions.OnbuildCommand); ok {
-				exprs = append(exprs, ob.Expression)
+			ob, ok := cmd.(*instructions.OnbuildCommand)
+			if !ok {
+				continue
 			}
-		}
-		if err := b.addTriggers(n, exprs); err != nil {
-			return err
+			// A bad trigger is fixed at its ONBUILD line: name it too.
+			if err := b.addTriggers(n, []string{ob.Expression}); err != nil {
+				return parser.WithLocation(err, ob.Location())
+			}
 		}
 	}
 	return nil
