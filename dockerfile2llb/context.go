@@ -98,6 +98,7 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 		defaults = append(defaults, llb.WithCaps(*c.opt.LLBCaps))
 	}
 	target.state = target.state.SetMarshalDefaults(defaults...)
+	target.image.History = target.hist.flatten()
 	c.stampPlatform(target)
 	return &Result{State: target.state, Image: &target.image, BaseImage: target.baseImg, Graph: c.graph, Epoch: c.epoch}, nil
 }

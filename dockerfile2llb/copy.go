@@ -105,7 +105,7 @@ func (c *converter) dispatchCopy(ctx context.Context, s *stageState, req copyReq
 		return err
 	}
 	c.commitCopy(plan)
-	addHistory(&s.image, copyHistory(req), true, true, s.epoch)
+	s.hist.add(copyHistory(req), true, true, s.epoch)
 	return nil
 }
 

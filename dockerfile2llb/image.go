@@ -86,18 +86,40 @@ func splitEnv(kv string) (string, string) {
 	return k, v
 }
 
-// addHistory records one instruction. byBuildKit marks entries whose layer
+// historyChain is a stage's image history: its parent's entries, then its
+// own. Stages share their parents' chains rather than copying them, which
+// keeps a long FROM chain linear; flatten runs once, for the exported image.
+type historyChain struct {
+	parent  *historyChain
+	entries []ocispecs.History
+}
+
+// add records one instruction. byBuildKit marks entries whose layer
 // BuildKit produced, which docker history shows with a trailing comment.
-func addHistory(img *dockerspec.DockerOCIImage, createdBy string, withLayer, byBuildKit bool, created *time.Time) {
+func (h *historyChain) add(createdBy string, withLayer, byBuildKit bool, created *time.Time) {
 	if byBuildKit {
 		createdBy += " # buildkit"
 	}
-	img.History = append(img.History, ocispecs.History{
+	h.entries = append(h.entries, ocispecs.History{
 		CreatedBy:  createdBy,
 		Comment:    historyComment,
 		EmptyLayer: !withLayer,
 		Created:    created,
 	})
+}
+
+func (h *historyChain) flatten() []ocispecs.History {
+	var chain []*historyChain
+	n := 0
+	for c := h; c != nil; c = c.parent {
+		chain = append(chain, c)
+		n += len(c.entries)
+	}
+	out := make([]ocispecs.History, 0, n)
+	for i := len(chain) - 1; i >= 0; i-- {
+		out = append(out, chain[i].entries...)
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -148,5 +148,5 @@ func defaultShell(os string) []string {
 
 // history records an instruction in the image history.
 func (s *stageState) history(createdBy string, withLayer bool) {
-	addHistory(&s.image, createdBy, withLayer, false, s.epoch)
+	s.hist.add(createdBy, withLayer, false, s.epoch)
 }

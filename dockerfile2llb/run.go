@@ -54,7 +54,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	}
 	opts = append(opts, c.runDevShm()...)
 	s.state = s.state.Run(opts...).Root()
-	addHistory(&s.image, runHistory(args, s.args, env), true, true, s.epoch)
+	s.hist.add(runHistory(args, s.args, env), true, true, s.epoch)
 	return nil
 }
 

@@ -32,6 +32,8 @@ type stageState struct {
 	workdirSet bool
 	// epoch is SOURCE_DATE_EPOCH, stamped on history entries when set.
 	epoch *time.Time
+	// hist is the image history; image.History stays empty until finish.
+	hist *historyChain
 }
 
 // dispatchStage converts one stage of the graph for its own platform.
@@ -74,7 +76,10 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 	s := &stageState{node: n, noCache: c.isNoCache(n.Name), epoch: c.epoch}
 	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
 	if n.Kind == stages.KindContext {
-		return s, parser.WithLocation(c.initReplacedStage(ctx, s), n.Stage.Location)
+		err := c.initReplacedStage(ctx, s)
+		s.hist = &historyChain{entries: s.image.History}
+		s.image.History = nil
+		return s, parser.WithLocation(err, n.Stage.Location)
 	}
 	switch base := n.Base; base.Kind {
 	case stages.KindStage:
@@ -82,7 +87,11 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		if err != nil {
 			return nil, err
 		}
-		s.state, s.platform = parent.state, parent.platform
+		if s.state, err = rebaseState(ctx, parent.state); err != nil {
+			return nil, err
+		}
+		s.platform = parent.platform
+		s.hist = &historyChain{parent: parent.hist}
 		s.image = cloneImage(parent.image)
 		s.image.Config.OnBuild = nil
 		s.baseImg = cloneImagePtr(parent.baseImg)
@@ -104,6 +113,10 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 			return nil, err
 		}
 	}
+	if s.hist == nil {
+		s.hist = &historyChain{entries: s.image.History}
+		s.image.History = nil
+	}
 	if err := c.applyImageDefaults(s); err != nil {
 		return nil, parser.WithLocation(err, n.Stage.Location)
 	}
@@ -111,6 +124,49 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 	// step, whatever it is, as upstream numbers them.
 	s.progress.total += len(n.Triggers)
 	return s, nil
+}
+
+// rebaseState starts a fresh state on parent's filesystem with the same
+// env, working directory, platform, hostname and network (the user comes
+// back from the image config in applyImageDefaults). Sharing the
+// parent's state would chain every stage's metadata to all its ancestors,
+// and each env lookup would walk them: quadratic on long FROM chains.
+func rebaseState(ctx context.Context, parent llb.State) (llb.State, error) {
+	env, err := parent.Env(ctx)
+	if err != nil {
+		return llb.State{}, err
+	}
+	dir, err := parent.GetDir(ctx)
+	if err != nil {
+		return llb.State{}, err
+	}
+	host, err := parent.GetHostname(ctx)
+	if err != nil {
+		return llb.State{}, err
+	}
+	network, err := parent.GetNetwork(ctx)
+	if err != nil {
+		return llb.State{}, err
+	}
+	p, err := parent.GetPlatform(ctx)
+	if err != nil {
+		return llb.State{}, err
+	}
+	st := llb.NewState(parent.Output())
+	for _, k := range env.Keys() {
+		v, _ := env.Get(k)
+		st = st.AddEnv(k, v)
+	}
+	if dir != "" {
+		st = st.Dir(dir)
+	}
+	if host != "" {
+		st = st.Hostname(host)
+	}
+	if p != nil {
+		st = st.Platform(*p)
+	}
+	return st.Network(network), nil
 }
 
 // parentState is the stage n is built FROM. Upstream ignores
