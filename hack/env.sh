@@ -295,7 +295,9 @@ teardown() {
 	local state=$1
 	[[ -n $state && -d $state ]] || return 0
 	if [[ -f $state/buildx-builder ]]; then
+		local t0=$SECONDS
 		buildx_cmd rm --force "$(cat "$state/buildx-builder")" >/dev/null 2>&1 || true
+		log "removed buildx builder $(cat "$state/buildx-builder") ($((SECONDS - t0))s)"
 	fi
 	if [[ -f $state/pids ]]; then
 		local pid name
@@ -311,7 +313,7 @@ teardown() {
 					log "$name (pid $pid) ignored SIGTERM; killing"
 					kill -KILL "$pid" 2>/dev/null || true
 				fi
-				log "stopped $name (pid $pid)"
+				log "stopped $name (pid $pid, $((i / 4))s)"
 			fi
 		done
 	fi
@@ -343,6 +345,8 @@ cmd_frontend() {
 	[[ -f $envfile ]] || die "no environment file $envfile; run hack/env.sh up"
 	STATE=$(sed -n 's/^MULTISTAGE_ENV_DIR=//p' "$envfile")
 	REGISTRY=$(sed -n 's/^MULTISTAGE_REGISTRY=//p' "$envfile")
+	bk debug workers >/dev/null 2>&1 ||
+		die "the buildkitd of $envfile does not answer; run hack/env.sh down, then up"
 	BUILD_GOPROXY=$(cat "$STATE/goproxy")
 	(cd "$REPO" && go mod download)
 	build_frontend

@@ -311,8 +311,8 @@ RUN echo two > /two
 `,
 		buildx: true,
 		want: expect{err: &wantError{
-			contains: []string{"second"},
-			lines:    []int{3},
+			contains: []string{`COPY --from=second (line 3)`, `refers to stage "second", which is defined later (line 4)`},
+			lines:    []int{3, 4},
 		}},
 		skipUpstream: "upstream treats a later stage name in --from as an image to pull",
 	},
@@ -325,8 +325,8 @@ RUN echo one
 FROM busybox AS second
 `,
 		want: expect{err: &wantError{
-			contains: []string{"second"},
-			lines:    []int{2},
+			contains: []string{`FROM second (line 2)`, `which is defined later (line 4)`},
+			lines:    []int{2, 4},
 		}},
 		skipUpstream: "upstream treats a later stage name in FROM as an image to pull",
 	},
@@ -343,8 +343,8 @@ COPY --from=b /b /b
 `,
 		buildx: true,
 		want: expect{err: &wantError{
-			matches: []*regexp.Regexp{re(`(?i)cycle|circular`)},
-			lines:   []int{3, 5},
+			contains: []string{"stages form a cycle", "COPY --from=b (line 3)", "COPY --from=a (line 5)"},
+			lines:    []int{3, 5},
 		}},
 		skipUpstream: "upstream treats the forward name in --from as an image to pull",
 	},
@@ -357,7 +357,8 @@ RUN echo a > /a
 COPY --from=a /a /b
 `,
 		want: expect{err: &wantError{
-			lines: []int{4},
+			contains: []string{`COPY --from=a (line 4) refers to its own stage "a"`},
+			lines:    []int{4},
 		}},
 		upstream: &expect{err: &wantError{
 			matches: []*regexp.Regexp{re(`(?i)circular dependency`)},
@@ -375,8 +376,8 @@ COPY --from=biuld /hi /hi
 `,
 		buildx: true,
 		want: expect{err: &wantError{
-			matches: []*regexp.Regexp{re(`did you mean.*"?build"?`)},
-			lines:   []int{5},
+			contains: []string{`COPY --from=biuld (line 5)`, `did you mean stage "build"`},
+			lines:    []int{5},
 		}},
 		skipUpstream: "upstream looks for an image called biuld on Docker Hub",
 	},
