@@ -250,7 +250,10 @@ cmd_up() {
 		start registry "$REGISTRY_BIN" serve "$STATE/registry.yml"
 	wait_for registry 80 curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"
 
-	start buildkitd "$BUILDKITD_BIN" --config "$STATE/buildkitd.toml"
+	# buildkitd makes temporary mount points in TMPDIR: keep them in the state
+	# directory too, so teardown finds whatever a killed daemon left mounted.
+	mkdir -p "$STATE/tmp"
+	TMPDIR=$STATE/tmp start buildkitd "$BUILDKITD_BIN" --config "$STATE/buildkitd.toml"
 	wait_for buildkitd 120 bk debug workers
 
 	module_proxy
@@ -317,11 +320,24 @@ teardown() {
 			fi
 		done
 	fi
-	# buildkitd unmounts on exit; make sure nothing under state stays mounted
+	# A killed buildkitd can leave RUN containers behind (runc's state is in
+	# its default root): delete the ones whose bundle is in our state dir.
+	if command -v runc >/dev/null 2>&1; then
+		local id
+		for id in $(runc list -q 2>/dev/null); do
+			if runc state "$id" 2>/dev/null | grep -q "\"bundle\": \"$state/"; then
+				log "deleting leftover container $id"
+				runc delete --force "$id" >/dev/null 2>&1 || true
+			fi
+		done
+	fi
+	# buildkitd unmounts on exit, but not when it had to be killed: unmount
+	# every mount that lives under the state directory or is backed by it,
 	# before deleting it.
 	local m
-	for m in $(awk -v s="$state" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+	for m in $(awk -v s="$state/" 'index($5, s) == 1 || index($4, s) == 1 || index($0, "=" s) > 0 {print $5}' /proc/self/mountinfo | sort -ru); do
 		umount -l "$m" 2>/dev/null || true
+		case $m in "$state"/*) ;; *) rmdir "$m" 2>/dev/null || true ;; esac
 	done
 	rm -rf "$state"
 }
