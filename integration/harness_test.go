@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/moby/buildkit/client"
+	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/myorg/multistage/cmd/frontend/gateway"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -88,11 +90,11 @@ type result struct {
 	image  *ocispecs.Image // config from the type=oci export
 	layers int
 	log    string
-	// top holds the last layers of the image (small ones only), oldest first.
+	// top holds the last layers of the image (compressed), oldest first.
 	top [][]byte
 }
 
-func (s *scenario) modes(e *environment) []mode {
+func (s *scenario) modes() []mode {
 	ms := []mode{modeInProcess, modeGateway, modeSyntax}
 	if s.buildx {
 		ms = append(ms, modeBuildx)
@@ -102,7 +104,7 @@ func (s *scenario) modes(e *environment) []mode {
 
 // run builds the scenario in every mode as subtests.
 func (s *scenario) run(t *testing.T, e *environment) {
-	for _, m := range s.modes(e) {
+	for _, m := range s.modes() {
 		t.Run(string(m), func(t *testing.T) {
 			want := s.want
 			if m == modeUpstream {
@@ -119,14 +121,21 @@ func (s *scenario) run(t *testing.T, e *environment) {
 			r, errText, err := build(t, e, s, m)
 			if want.err != nil {
 				if err == nil {
-					t.Fatalf("build succeeded; want an error\n%s", r.log)
+					t.Fatalf("build succeeded; want an error\nbuild log:\n%s", r.log)
 				}
-				want.err.verify(t, m, errText, err)
+				if !want.err.verify(t, m, errText, err) {
+					t.Logf("build log (%s):\n%s", m, r.log)
+				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("build failed: %s", errText)
+				t.Fatalf("build failed: %s\nbuild log (%s):\n%s", errText, m, r.log)
 			}
+			defer func() {
+				if t.Failed() {
+					t.Logf("build log (%s):\n%s", m, r.log)
+				}
+			}()
 			if want.check != nil {
 				want.check(t, r)
 			}
@@ -196,7 +205,6 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 		}
 	}
 	if err != nil {
-		t.Logf("build log (%s):\n%s", m, r.log)
 		return r, errText, err
 	}
 	img, layers, top, perr := readOCIImage(ociPath)
@@ -238,7 +246,7 @@ func solve(t *testing.T, e *environment, ctxDir string, s *scenario, m mode, out
 	}()
 	switch m {
 	case modeInProcess:
-		_, err = c.Build(ctx, opt, "multistage-integration", gateway.Build, ch)
+		_, err = c.Build(ctx, opt, "multistage-integration", recoverBuild, ch)
 	case modeGateway:
 		opt.Frontend = "gateway.v0"
 		opt.FrontendAttrs["source"] = e.frontend
@@ -251,6 +259,17 @@ func solve(t *testing.T, e *environment, ctxDir string, s *scenario, m mode, out
 	}
 	<-done
 	return logBuf.String(), err
+}
+
+// recoverBuild is gateway.Build, with a panic turned into a failed build so
+// one converter bug does not take the whole test binary down.
+func recoverBuild(ctx context.Context, c gwclient.Client) (res *gwclient.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("gateway.Build panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return gateway.Build(ctx, c)
 }
 
 func fileOutput(path string) func(map[string]string) (io.WriteCloser, error) {
@@ -314,17 +333,23 @@ func runBuildxIn(t *testing.T, e *environment, dir string, args ...string) (stri
 	return buf.String(), err
 }
 
-// verify checks a failed build against w.
-func (w *wantError) verify(t *testing.T, m mode, text string, err error) {
+// verify checks a failed build against w; false if anything was wrong.
+func (w *wantError) verify(t *testing.T, m mode, text string, err error) (ok bool) {
 	t.Helper()
+	ok = true
+	fail := func(format string, args ...any) {
+		t.Helper()
+		ok = false
+		t.Errorf(format, args...)
+	}
 	for _, s := range w.contains {
 		if !strings.Contains(text, s) {
-			t.Errorf("error does not contain %q:\n%s", s, text)
+			fail("error does not contain %q:\n%s", s, text)
 		}
 	}
 	for _, re := range w.matches {
 		if !re.MatchString(text) {
-			t.Errorf("error does not match %s:\n%s", re, text)
+			fail("error does not match %s:\n%s", re, text)
 		}
 	}
 	if len(w.lines) == 0 {
@@ -335,7 +360,7 @@ func (w *wantError) verify(t *testing.T, m mode, text string, err error) {
 		for _, l := range w.lines {
 			if !strings.Contains(text, fmt.Sprintf("Dockerfile:%d\n", l)) &&
 				!regexp.MustCompile(fmt.Sprintf(`Dockerfile:\d+-%d\n|Dockerfile:%d-\d+\n`, l, l)).MatchString(text) {
-				t.Errorf("buildx output shows no snippet for Dockerfile line %d:\n%s", l, text)
+				fail("buildx output shows no snippet for Dockerfile line %d:\n%s", l, text)
 			}
 		}
 		return
@@ -343,9 +368,10 @@ func (w *wantError) verify(t *testing.T, m mode, text string, err error) {
 	got := errorLines(err)
 	for _, l := range w.lines {
 		if !got[l] {
-			t.Errorf("error points at Dockerfile lines %v, want line %d among them; error: %v", keysOf(got), l, err)
+			fail("error points at Dockerfile lines %v, want line %d among them; error: %v", keysOf(got), l, err)
 		}
 	}
+	return ok
 }
 
 // errorLines is every Dockerfile line covered by a source location attached
