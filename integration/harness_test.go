@@ -53,9 +53,12 @@ type scenario struct {
 	name       string
 	dockerfile string            // {{REGISTRY}} and {{FRONTEND}} are expanded
 	files      map[string]string // extra context files
-	target     string
-	buildArgs  map[string]string
-	platform   string
+	// contexts are named build contexts (--build-context NAME=DIR): their
+	// files, by context name.
+	contexts  map[string]map[string]string
+	target    string
+	buildArgs map[string]string
+	platform  string
 
 	// buildx also runs the scenario through docker buildx build.
 	buildx bool
@@ -85,9 +88,11 @@ type wantError struct {
 
 // result is a finished build: its exported filesystem and image config.
 type result struct {
-	mode   mode
-	dir    string          // type=local export
-	image  *ocispecs.Image // config from the type=oci export
+	mode  mode
+	dir   string          // type=local export
+	image *ocispecs.Image // config from the type=oci export (single platform)
+	// images holds the config of every platform's image, by "os/arch".
+	images map[string]*ocispecs.Image
 	layers int
 	log    string
 	// top holds the last layers of the image (compressed), oldest first.
@@ -189,6 +194,14 @@ func (s *scenario) frontendAttrs() map[string]string {
 func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, error) {
 	t.Helper()
 	ctxDir := writeContext(t, e, s, m)
+	named := map[string]string{}
+	for name, files := range s.contexts {
+		dir := t.TempDir()
+		for f, content := range files {
+			write(t, filepath.Join(dir, f), e.expand(content))
+		}
+		named[name] = dir
+	}
 	outDir := filepath.Join(t.TempDir(), "out")
 	ociPath := filepath.Join(t.TempDir(), "image.tar")
 	r := &result{mode: m, dir: outDir}
@@ -196,10 +209,10 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 	var err error
 	var errText string
 	if m == modeBuildx {
-		r.log, err = buildx(t, e, ctxDir, s, outDir, ociPath)
+		r.log, err = buildx(t, e, ctxDir, named, s, outDir, ociPath)
 		errText = r.log
 	} else {
-		r.log, err = solve(t, e, ctxDir, s, m, outDir, ociPath)
+		r.log, err = solve(t, e, ctxDir, named, s, m, outDir, ociPath)
 		if err != nil {
 			errText = err.Error()
 		}
@@ -207,15 +220,15 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 	if err != nil {
 		return r, errText, err
 	}
-	img, layers, top, perr := readOCIImage(ociPath)
+	oci, perr := readOCI(ociPath)
 	if perr != nil {
 		t.Fatalf("reading the exported image: %v", perr)
 	}
-	r.image, r.layers, r.top = img, layers, top
+	r.image, r.images, r.layers, r.top = oci.image, oci.images, oci.layers, oci.top
 	return r, "", nil
 }
 
-func solve(t *testing.T, e *environment, ctxDir string, s *scenario, m mode, outDir, ociPath string) (string, error) {
+func solve(t *testing.T, e *environment, ctxDir string, named map[string]string, s *scenario, m mode, outDir, ociPath string) (string, error) {
 	t.Helper()
 	c := newClient(t, e)
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
@@ -234,6 +247,14 @@ func solve(t *testing.T, e *environment, ctxDir string, s *scenario, m mode, out
 	}
 	if !s.ociOnly {
 		opt.Exports = append(opt.Exports, client.ExportEntry{Type: client.ExporterLocal, OutputDir: outDir})
+	}
+	for name, dir := range named {
+		nfs, err := fsutil.NewFS(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.LocalMounts["named-"+name] = nfs
+		opt.FrontendAttrs["context:"+name] = "local:named-" + name
 	}
 	ch := make(chan *client.SolveStatus)
 	var logBuf statusLog
@@ -279,7 +300,7 @@ func fileOutput(path string) func(map[string]string) (io.WriteCloser, error) {
 }
 
 // buildx runs docker buildx build; it returns buildx's combined output.
-func buildx(t *testing.T, e *environment, ctxDir string, s *scenario, outDir, ociPath string) (string, error) {
+func buildx(t *testing.T, e *environment, ctxDir string, named map[string]string, s *scenario, outDir, ociPath string) (string, error) {
 	t.Helper()
 	args := []string{"build", "--builder", e.builder, "--progress=plain",
 		"--output", "type=oci,dest=" + ociPath,
@@ -300,6 +321,14 @@ func buildx(t *testing.T, e *environment, ctxDir string, s *scenario, outDir, oc
 	sort.Strings(keys)
 	for _, k := range keys {
 		args = append(args, "--build-arg", k+"="+s.buildArgs[k])
+	}
+	names := make([]string, 0, len(named))
+	for name := range named {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		args = append(args, "--build-context", name+"="+named[name])
 	}
 	args = append(args, ctxDir)
 	return runBuildx(t, e, args...)
@@ -457,20 +486,25 @@ func (l *statusLog) String() string {
 	return l.buf.String()
 }
 
-// readOCIImage reads the image config, the layer count and the layers
-// at the top of the single (non-attestation) image in an OCI layout tarball.
-func readOCIImage(path string) (*ocispecs.Image, int, [][]byte, error) {
-	img, n, top, err := readOCI(path)
-	return img, n, top, err
+// ociResult is what readOCI finds in an OCI layout tarball.
+type ociResult struct {
+	images map[string]*ocispecs.Image // every image config, by "os/arch"
+	// For a single-platform result: its config, layer count, and its last
+	// topLayers layers (compressed), oldest first.
+	image  *ocispecs.Image
+	layers int
+	top    [][]byte
 }
 
 // topLayers is how many of an image's last layers readOCI keeps.
 const topLayers = 3
 
-func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
+// readOCI reads the image configs of an OCI layout tarball, skipping
+// attestation manifests; for a single image also its top layers.
+func readOCI(path string) (*ociResult, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	defer f.Close()
 	// Index, manifests and configs are small; layers are skipped.
@@ -482,14 +516,14 @@ func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, err
 		}
 		if h.Typeflag != tar.TypeReg || h.Size > 4<<20 {
 			continue
 		}
 		dt, err := io.ReadAll(tr)
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, err
 		}
 		small[strings.TrimPrefix(h.Name, "./")] = dt
 	}
@@ -502,11 +536,11 @@ func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
 	}
 	idxData, ok := small["index.json"]
 	if !ok {
-		return nil, 0, nil, fmt.Errorf("no index.json in %s", path)
+		return nil, fmt.Errorf("no index.json in %s", path)
 	}
 	var idx ocispecs.Index
 	if err := json.Unmarshal(idxData, &idx); err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	var manifests []ocispecs.Descriptor
 	var walk func(ds []ocispecs.Descriptor) error
@@ -538,27 +572,38 @@ func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
 		return nil
 	}
 	if err := walk(idx.Manifests); err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
-	if len(manifests) != 1 {
-		return nil, 0, nil, fmt.Errorf("%s holds %d images, want 1", path, len(manifests))
+	if len(manifests) == 0 {
+		return nil, fmt.Errorf("%s holds no image", path)
 	}
-	mdt, err := blob(manifests[0])
-	if err != nil {
-		return nil, 0, nil, err
-	}
+	res := &ociResult{images: map[string]*ocispecs.Image{}}
 	var mf ocispecs.Manifest
-	if err := json.Unmarshal(mdt, &mf); err != nil {
-		return nil, 0, nil, err
+	for _, d := range manifests {
+		mdt, err := blob(d)
+		if err != nil {
+			return nil, err
+		}
+		mf = ocispecs.Manifest{}
+		if err := json.Unmarshal(mdt, &mf); err != nil {
+			return nil, err
+		}
+		cdt, err := blob(mf.Config)
+		if err != nil {
+			return nil, err
+		}
+		var img ocispecs.Image
+		if err := json.Unmarshal(cdt, &img); err != nil {
+			return nil, err
+		}
+		res.images[img.OS+"/"+img.Architecture] = &img
+		res.image = &img
 	}
-	cdt, err := blob(mf.Config)
-	if err != nil {
-		return nil, 0, nil, err
+	if len(manifests) > 1 {
+		res.image = nil
+		return res, nil
 	}
-	var img ocispecs.Image
-	if err := json.Unmarshal(cdt, &img); err != nil {
-		return nil, 0, nil, err
-	}
+	res.layers = len(mf.Layers)
 	// Second pass: the top layers, whatever their size.
 	want := map[string]int{}
 	top := make([][]byte, 0, topLayers)
@@ -568,7 +613,7 @@ func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
 		top = append(top, nil)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	tr = tar.NewReader(f)
 	for {
@@ -577,17 +622,18 @@ func readOCI(path string) (*ocispecs.Image, int, [][]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, err
 		}
 		i, ok := want[strings.TrimPrefix(h.Name, "./")]
 		if !ok {
 			continue
 		}
 		if top[i], err = io.ReadAll(tr); err != nil {
-			return nil, 0, nil, err
+			return nil, err
 		}
 	}
-	return &img, len(mf.Layers), top, nil
+	res.top = top
+	return res, nil
 }
 
 // layerFile returns a file from the last layers of the exported image (the

@@ -6,8 +6,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
+
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Line 1 of every Dockerfile is written by the harness (see scenario), so the
@@ -282,6 +285,100 @@ ENTRYPOINT ["/hello"]
 		}},
 	},
 
+	{
+		// --target is case-insensitive, as upstream.
+		name: "target-case-insensitive",
+		dockerfile: `
+FROM busybox AS base
+RUN echo base > /base.txt
+FROM base AS debug
+RUN echo debug > /mode.txt
+FROM base AS production
+RUN echo production > /mode.txt
+`,
+		target: "DEBUG",
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "mode.txt", "debug\n")
+		}},
+	},
+	{
+		// RUN --mount=from=<stage> reads another stage without copying it.
+		name: "run-mount-from-stage",
+		dockerfile: `
+FROM busybox AS data
+RUN echo data > /data.txt
+
+FROM busybox AS unused
+RUN false
+
+FROM busybox
+RUN --mount=from=data,target=/mnt cat /mnt/data.txt > /copied
+`,
+		buildx: true,
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "copied", "data\n")
+			wantNoFile(t, r, "data.txt")
+		}},
+	},
+	{
+		// --build-context NAME=DIR replaces the stage called NAME: its RUN
+		// never happens, its base image is never needed.
+		name: "named-context-replaces-stage",
+		dockerfile: `
+FROM {{REGISTRY}}/multistage/never-pushed:never AS config
+RUN echo default > /config.txt
+
+FROM scratch
+COPY --from=config /config.txt /config.txt
+`,
+		contexts: map[string]map[string]string{"config": {"config.txt": "from the named context\n"}},
+		buildx:   true,
+		want: expect{check: func(t *testing.T, r *result) {
+			wantFile(t, r, "config.txt", "from the named context\n")
+		}},
+	},
+	{
+		// Two platforms at once: one image per platform, each with its own
+		// cross-compiled binary (no emulation needed).
+		name: "multi-platform",
+		dockerfile: `
+FROM --platform=$BUILDPLATFORM golang:1.26 AS build
+ARG TARGETOS TARGETARCH
+WORKDIR /src
+COPY main.go .
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/hello ./main.go
+
+FROM scratch
+ARG TARGETPLATFORM
+COPY --from=build /out/hello /hello
+LABEL built.for=$TARGETPLATFORM
+`,
+		files:    map[string]string{"main.go": helloMain},
+		platform: "linux/amd64,linux/arm64",
+		buildx:   true,
+		want: expect{check: func(t *testing.T, r *result) {
+			for plat, machine := range map[string]elf.Machine{"linux/amd64": elf.EM_X86_64, "linux/arm64": elf.EM_AARCH64} {
+				f, err := elf.Open(filepath.Join(r.dir, strings.ReplaceAll(plat, "/", "_"), "hello"))
+				if err != nil {
+					t.Errorf("%s: %v (files: %v)", plat, err, r.files(t))
+					continue
+				}
+				if f.Machine != machine {
+					t.Errorf("%s: /hello is built for %v, want %v", plat, f.Machine, machine)
+				}
+				f.Close()
+				img := r.images[plat]
+				if img == nil {
+					t.Errorf("no %s image in the result (have %v)", plat, keysOfImages(r.images))
+					continue
+				}
+				if got := img.Config.Labels["built.for"]; got != plat {
+					t.Errorf("%s: label built.for = %q", plat, got)
+				}
+			}
+		}},
+	},
+
 	// Errors, as the user reads them.
 	{
 		name: "error-unknown-target",
@@ -477,6 +574,15 @@ func TestScenarios(t *testing.T) {
 			s.run(t, e)
 		})
 	}
+}
+
+func keysOfImages(m map[string]*ocispecs.Image) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }
 
 func TestMain(m *testing.M) {
