@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/util/suggest"
 )
 
@@ -159,13 +158,4 @@ func (t *typoFinder) search(ref, skip string) string {
 	s, _ := suggest.Search(ref, names, true)
 	t.memo[key] = s
 	return s
-}
-
-// locations merges ranges for errors that involve several lines.
-func locations(ls ...[]parser.Range) []parser.Range {
-	var out []parser.Range
-	for _, l := range ls {
-		out = append(out, l...)
-	}
-	return out
 }
