@@ -113,6 +113,11 @@ func (c *converter) warnUnusedContexts() {
 		return
 	}
 	used := map[string]bool{}
+	// The context BUILDKIT_SYNTAX names is the frontend itself (bake's
+	// contexts = { fe = "target:frontend" }), not an input of the build.
+	if syntax, _, _ := strings.Cut(strings.TrimSpace(c.opt.BuildArgs["BUILDKIT_SYNTAX"]), " "); syntax != "" {
+		used[familiarName(syntax)] = true
+	}
 	for _, n := range c.graph.Stages {
 		if n.Kind == stages.KindContext {
 			used[familiarName(n.Name)] = true
