@@ -253,7 +253,12 @@ cmd_up() {
 	# buildkitd makes temporary mount points in TMPDIR: keep them in the state
 	# directory too, so teardown finds whatever a killed daemon left mounted.
 	mkdir -p "$STATE/tmp"
-	TMPDIR=$STATE/tmp start buildkitd "$BUILDKITD_BIN" --config "$STATE/buildkitd.toml"
+	# With the registry as docker.io mirror, BuildKit still falls back to
+	# registry-1.docker.io when an image is missing there. The proxy
+	# variables send any such request to a closed loopback port, so the
+	# tests never reach beyond 127.0.0.0/8, whatever a scenario names.
+	TMPDIR=$STATE/tmp HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+		NO_PROXY=127.0.0.1,localhost start buildkitd "$BUILDKITD_BIN" --config "$STATE/buildkitd.toml"
 	wait_for buildkitd 120 bk debug workers
 
 	module_proxy
