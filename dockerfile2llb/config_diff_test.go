@@ -1,5 +1,7 @@
 package dockerfile2llb_test
 
+//lint:file-ignore SA1019 ArgsEscaped is part of the config compared with upstream.
+
 // The image-config comparer: both converters' Image and BaseImage are
 // rendered into the same stable text (only the fields that matter for the
 // built image), then diffed line by line.

@@ -62,6 +62,7 @@ func dispatchVolume(s *stageState, c *instructions.VolumeCommand) error {
 func dispatchCmd(s *stageState, c *instructions.CmdCommand) error {
 	args := configCommand(s, c.ShellDependantCmdLine)
 	s.image.Config.Cmd = args
+	//lint:ignore SA1019 Docker still reads it.
 	s.image.Config.ArgsEscaped = true //nolint:staticcheck // Docker still reads it.
 	s.cmdSet = true
 	s.history(fmt.Sprintf("CMD %q", args), false)

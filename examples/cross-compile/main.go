@@ -1,0 +1,11 @@
+// Command platform prints the platform it was compiled for.
+package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+func main() {
+	fmt.Printf("%s/%s\n", runtime.GOOS, runtime.GOARCH)
+}
