@@ -20,11 +20,15 @@ type Input struct {
 	// HasNamedContext reports whether a --build-context named name exists;
 	// nil means none do.
 	HasNamedContext func(name string) bool
+	// RawMountFrom are RUN --mount from= values as written, when the
+	// Stages hold them already expanded (Dockerfile.RawMountFrom).
+	RawMountFrom map[MountKey]string
 }
 
 // FromDockerfile is the Input for a parsed Dockerfile.
 func FromDockerfile(d *Dockerfile, target string, hasNamedContext func(string) bool) Input {
-	return Input{Stages: d.Stages, GlobalArgs: d.GlobalArgs, Lex: d.NewLex(), Target: target, HasNamedContext: hasNamedContext}
+	return Input{Stages: d.Stages, GlobalArgs: d.GlobalArgs, Lex: d.NewLex(), Target: target, HasNamedContext: hasNamedContext,
+		RawMountFrom: d.RawMountFrom}
 }
 
 // builder holds the state of one Build call.

@@ -79,6 +79,10 @@ type Edge struct {
 	To   *Node
 	// Ref is the reference as written, after ARG expansion.
 	Ref string
+	// Raw is the --from value of a COPY or RUN --mount edge as written,
+	// before ARG expansion; empty for FROM edges, whose word is
+	// Stage.BaseName.
+	Raw string
 	// Command is the instruction that created the edge; nil for FROM.
 	Command  instructions.Command
 	Location []parser.Range

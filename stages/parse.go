@@ -24,7 +24,15 @@ type Dockerfile struct {
 	GlobalArgs *Args
 	// Declared lists every global ARG in declaration order.
 	Declared []MetaArg
+	// RawMountFrom holds the from= values of RUN --mount flags as written,
+	// before Parse expanded them (see expandMountFrom), by RUN line and
+	// position among that RUN's --mount flags.
+	RawMountFrom map[MountKey]string
 }
+
+// MountKey is one --mount flag: the line its RUN starts on and its
+// position among that RUN's --mount flags.
+type MountKey struct{ Line, Index int }
 
 // ParseOpt carries what the global ARG scope depends on.
 type ParseOpt struct {
@@ -75,7 +83,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := expandMountFrom(ast.AST, lex, d.GlobalArgs); err != nil {
+	if d.RawMountFrom, err = expandMountFrom(ast.AST, lex, d.GlobalArgs); err != nil {
 		return nil, err
 	}
 	d.Stages, d.MetaArgs, err = instructions.Parse(ast.AST, lint)
@@ -169,31 +177,43 @@ func parseMetaArgs(root *parser.Node, lint *linter.Linter) ([]instructions.ArgCo
 
 // expandMountFrom rewrites `RUN --mount=...,from=$VAR` in place with the
 // global scope, so the graph is fixed before anything is built. The
-// instructions package would otherwise reject the variable outright.
-func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) error {
+// instructions package would otherwise reject the variable outright. It
+// returns the from= values it rewrote, as written.
+func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) (map[MountKey]string, error) {
+	raw := map[MountKey]string{}
 	for _, n := range root.Children {
 		if !strings.EqualFold(n.Value, "run") {
 			continue
 		}
+		mount := -1
 		for i, flag := range n.Flags {
 			v, ok := strings.CutPrefix(flag, "--mount=")
-			if !ok || !strings.Contains(v, "$") {
+			if !ok {
 				continue
 			}
-			expanded, err := expandFromField(v, lex, scope)
+			mount++
+			if !strings.Contains(v, "$") {
+				continue
+			}
+			expanded, from, err := expandFromField(v, lex, scope)
 			if err != nil {
-				return parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
+				return nil, parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
 			}
 			n.Flags[i] = "--mount=" + expanded
+			if from != "" {
+				raw[MountKey{Line: n.StartLine, Index: mount}] = from
+			}
 		}
 	}
-	return nil
+	return raw, nil
 }
 
-func expandFromField(mount string, lex *shell.Lex, scope *Args) (string, error) {
+// expandFromField expands the from= field of one --mount value; from is
+// that field's value as written, when it was expanded.
+func expandFromField(mount string, lex *shell.Lex, scope *Args) (expanded, from string, err error) {
 	fields, err := csvvalue.Fields(mount, nil)
 	if err != nil {
-		return mount, nil // left for the instructions parser to report
+		return mount, "", nil // left for the instructions parser to report
 	}
 	changed := false
 	for i, f := range fields {
@@ -203,22 +223,22 @@ func expandFromField(mount string, lex *shell.Lex, scope *Args) (string, error) 
 		}
 		res, err := lex.ProcessWordWithMatches(value, scope)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if res.Result == "" {
-			return "", errors.Errorf("from=%s is empty after expanding global ARGs and build args", value)
+			return "", "", errors.Errorf("from=%s is empty after expanding global ARGs and build args", value)
 		}
 		fields[i] = key + "=" + res.Result
-		changed = true
+		from, changed = value, true
 	}
 	if !changed {
-		return mount, nil
+		return mount, "", nil
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	if err := w.Write(fields); err != nil {
-		return "", err
+		return "", "", err
 	}
 	w.Flush()
-	return strings.TrimSuffix(buf.String(), "\n"), nil
+	return strings.TrimSuffix(buf.String(), "\n"), from, nil
 }

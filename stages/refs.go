@@ -44,6 +44,9 @@ func (b *builder) resolveCommand(n *Node, cmd instructions.Command) error {
 				return err
 			}
 			e.MountIndex = i
+			if raw, ok := b.in.RawMountFrom[MountKey{Line: e.Line(), Index: i}]; ok {
+				e.Raw = raw
+			}
 			b.addEdge(e)
 		}
 	}
@@ -62,7 +65,7 @@ func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions
 	if err != nil {
 		return nil, err
 	}
-	e := &Edge{Kind: kind, From: n, Ref: ref, Command: cmd, Location: loc}
+	e := &Edge{Kind: kind, From: n, Ref: ref, Raw: raw, Command: cmd, Location: loc}
 	if idx, err := strconv.Atoi(ref); err == nil {
 		if idx < 0 || idx >= len(b.g.Stages) {
 			return nil, badIndex(what, idx, len(b.g.Stages), loc)

@@ -174,7 +174,14 @@ func (o *outliner) initial(n *stages.Node) *capture {
 		c.args, c.used = maps.Clone(p.args), maps.Clone(p.used)
 	}
 	lex := o.df.NewLex()
-	for _, word := range []string{n.Stage.BaseName, n.Stage.Platform} {
+	// The FROM line's words and every COPY --from / RUN --mount from= of
+	// the stage: these expand with global ARGs, so giving one changes
+	// which stage or image the target is built from.
+	words := []string{n.Stage.BaseName, n.Stage.Platform}
+	for _, e := range n.Deps {
+		words = append(words, e.Raw)
+	}
+	for _, word := range words {
 		if word == "" {
 			continue
 		}
