@@ -1,0 +1,1148 @@
+package integration
+
+// The Dockerfile surface of issue 4, built for real: RUN mounts (cache,
+// secret, ssh), COPY --link/--parents/--exclude, ADD from HTTP and git
+// servers on 127.0.0.1, every kind of named context replacing a stage, a
+// two-platform build and ONBUILD through two levels.
+//
+// These builds attach things to the client's session (secrets, an SSH
+// agent, OCI stores, frontend inputs, extra local directories), which the
+// scenario table cannot express, so they go through surfaceBuild below. It
+// reuses the harness: writeContext (line 1 of the Dockerfile is written for
+// the mode, so line numbers are the same everywhere), recoverBuild,
+// statusLog, readOCI and result.
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/containerd/containerd/v2/core/content"
+	contentlocal "github.com/containerd/containerd/v2/plugins/content/local"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/session"
+	"github.com/moby/buildkit/session/secrets/secretsprovider"
+	"github.com/moby/buildkit/session/sshforward/sshprovider"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/tonistiigi/fsutil"
+)
+
+// surfaceModes are the modes every surface test builds in: ours in process,
+// ours as an image (gateway.v0 and "# syntax="), and BuildKit's own
+// converter as the control. buildx is left out: it cannot attach an
+// in-memory secret store, frontend inputs or an OCI store.
+var surfaceModes = []mode{modeInProcess, modeGateway, modeSyntax, modeUpstream}
+
+// surfaceBuild is one build and everything the client attaches to it.
+type surfaceBuild struct {
+	dockerfile string            // {{REGISTRY}} and {{FRONTEND}} expanded; starts at line 2
+	files      map[string]string // build context files
+	attrs      map[string]string // frontend options (platform, build-arg:K, context:NAME, ...)
+	locals     map[string]string // extra local directories, by name
+	inputs     map[string]llb.State
+	session    []session.Attachable
+	ociStores  map[string]content.Store
+	push       string // also push the result as this image
+	// buildx is what the session attachables are on the buildx command
+	// line (--secret, --ssh), for builds that also run in the buildx mode.
+	buildx []string
+}
+
+// solve runs b in mode m; like the harness's build, it returns the error
+// text on failure and otherwise the exported files and image config.
+func (b *surfaceBuild) solve(t *testing.T, e *environment, m mode) (*result, string, error) {
+	t.Helper()
+	s := &scenario{name: t.Name(), dockerfile: b.dockerfile, files: b.files}
+	ctxDir := writeContext(t, e, s, m)
+	// The OCI tarball sits next to the local export, where
+	// exportedConfig finds it.
+	outDir := filepath.Join(t.TempDir(), "out")
+	ociPath := filepath.Join(filepath.Dir(outDir), "image.tar")
+	r := &result{mode: m, dir: outDir}
+	if m == modeBuildx {
+		var err error
+		r.log, err = b.solveBuildx(t, e, ctxDir, outDir, ociPath)
+		if err != nil {
+			return r, r.log, err
+		}
+		fillFromOCI(t, r, ociPath)
+		return r, "", nil
+	}
+
+	ctxFS, err := fsutil.NewFS(ctxDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := client.SolveOpt{
+		LocalMounts:    map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS},
+		FrontendAttrs:  map[string]string{"filename": "Dockerfile"},
+		FrontendInputs: b.inputs,
+		Session:        b.session,
+		OCIStores:      b.ociStores,
+		Exports: []client.ExportEntry{
+			{Type: client.ExporterOCI, Output: fileOutput(ociPath)},
+			{Type: client.ExporterLocal, OutputDir: outDir},
+		},
+	}
+	for k, v := range b.attrs {
+		opt.FrontendAttrs[k] = e.expand(v)
+	}
+	for name, dir := range b.locals {
+		lfs, err := fsutil.NewFS(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.LocalMounts[name] = lfs
+	}
+	if b.push != "" {
+		opt.Exports = append(opt.Exports, client.ExportEntry{
+			Type:  client.ExporterImage,
+			Attrs: map[string]string{"name": e.expand(b.push), "push": "true"},
+		})
+	}
+
+	c := newClient(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	ch := make(chan *client.SolveStatus)
+	var logBuf statusLog
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for st := range ch {
+			logBuf.add(st)
+		}
+	}()
+	switch m {
+	case modeInProcess:
+		_, err = c.Build(ctx, opt, "multistage-integration", recoverBuild, ch)
+	case modeGateway:
+		opt.Frontend = "gateway.v0"
+		opt.FrontendAttrs["source"] = e.frontend
+		_, err = c.Solve(ctx, nil, opt, ch)
+	case modeSyntax, modeUpstream:
+		opt.Frontend = "dockerfile.v0"
+		_, err = c.Solve(ctx, nil, opt, ch)
+	default:
+		t.Fatalf("surface tests do not run in mode %s", m)
+	}
+	<-done
+	r.log = logBuf.String()
+	if err != nil {
+		return r, err.Error(), err
+	}
+	fillFromOCI(t, r, ociPath)
+	return r, "", nil
+}
+
+// fillFromOCI sets r's image configs and layers from the exported tarball.
+func fillFromOCI(t *testing.T, r *result, ociPath string) {
+	t.Helper()
+	oci, err := readOCI(ociPath)
+	if err != nil {
+		t.Fatalf("reading the exported image: %v", err)
+	}
+	r.image, r.images, r.layers, r.top = oci.image, oci.images, oci.layers, oci.top
+}
+
+// solveBuildx is b through docker buildx build: frontend options become
+// --platform, --build-arg and --build-context flags, b.buildx the rest.
+func (b *surfaceBuild) solveBuildx(t *testing.T, e *environment, ctxDir, outDir, ociPath string) (string, error) {
+	t.Helper()
+	if len(b.inputs) > 0 || len(b.ociStores) > 0 || len(b.session) > 0 && len(b.buildx) == 0 || b.push != "" {
+		t.Fatal("this build attaches what the buildx mode cannot express")
+	}
+	args := []string{"build", "--builder", e.builder, "--progress=plain",
+		"--output", "type=oci,dest=" + ociPath, "--output", "type=local,dest=" + outDir}
+	for _, k := range sortedStringKeys(b.attrs) {
+		v := e.expand(b.attrs[k])
+		switch name, isCtx := strings.CutPrefix(k, "context:"); {
+		case k == "platform":
+			args = append(args, "--platform", v)
+		case strings.HasPrefix(k, "build-arg:"):
+			args = append(args, "--build-arg", strings.TrimPrefix(k, "build-arg:")+"="+v)
+		case isCtx && strings.HasPrefix(v, "local:") && b.locals[strings.TrimPrefix(v, "local:")] != "":
+			args = append(args, "--build-context", name+"="+b.locals[strings.TrimPrefix(v, "local:")])
+		default:
+			t.Fatalf("no buildx flag for the frontend option %s=%s", k, v)
+		}
+	}
+	args = append(append(args, b.buildx...), ctxDir)
+	return runBuildx(t, e, args...)
+}
+
+// mustBuild is solve for a build that has to succeed; a failing test gets
+// the build log.
+func (b *surfaceBuild) mustBuild(t *testing.T, e *environment, m mode) *result {
+	t.Helper()
+	start := time.Now()
+	r, text, err := b.solve(t, e, m)
+	if err != nil {
+		t.Fatalf("build failed: %s\nbuild log (%s):\n%s", text, m, r.log)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("build log (%s, %s):\n%s", m, time.Since(start).Round(time.Millisecond), r.log)
+		}
+	})
+	return r
+}
+
+// mustFail is solve for a build that has to fail as w says.
+func (b *surfaceBuild) mustFail(t *testing.T, e *environment, m mode, w *wantError) {
+	t.Helper()
+	r, text, err := b.solve(t, e, m)
+	if err == nil {
+		t.Fatalf("build succeeded; want an error\nbuild log:\n%s", r.log)
+	}
+	if !w.verify(t, m, text, err) {
+		t.Logf("build log (%s):\n%s", m, r.log)
+		return
+	}
+	t.Logf("fails as it should: %s", text)
+}
+
+// forEachSurfaceMode runs f once per mode, as subtests named after the mode.
+func forEachSurfaceMode(t *testing.T, modes []mode, f func(t *testing.T, m mode)) {
+	t.Helper()
+	for _, m := range modes {
+		t.Run(string(m), func(t *testing.T) {
+			if m == modeBuildx && requireEnv(t).builder == "" {
+				t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set")
+			}
+			f(t, m)
+		})
+	}
+}
+
+// withBuildx is modes and the buildx mode, for builds whose session
+// attachables buildx has flags for.
+func withBuildx(modes []mode) []mode {
+	return append(append([]mode{}, modes...), modeBuildx)
+}
+
+// freshNonce is a random hex string for cache ids, image tags and secrets
+// that no earlier run of the suite on the same daemon can have left behind.
+func freshNonce(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func hexSHA256(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestSurfaceCacheMount: a cache mount keeps what one build wrote for the
+// next build, stays out of the image, and BUILDKIT_CACHE_MOUNT_NS gives a
+// build a cache of its own.
+func TestSurfaceCacheMount(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+		// BuildKit leaves a cache mount's id out of the RUN's cache key, so
+		// every RUN below names this run's token: a RUN of an earlier run
+		// (or mode) must not be reused in place of reading the cache.
+		id := "surface-" + string(m) + "-" + freshNonce(t)
+		token := freshNonce(t)
+		write := &surfaceBuild{dockerfile: fmt.Sprintf(`
+FROM busybox
+RUN --mount=type=cache,id=%s,target=/cache echo %s > /cache/token && echo wrote > /wrote
+`, id, token)}
+		r := write.mustBuild(t, e, m)
+		wantFile(t, r, "wrote", "wrote\n")
+		wantNoFile(t, r, "cache/token")
+
+		read := &surfaceBuild{dockerfile: fmt.Sprintf(`
+FROM busybox
+WORKDIR /work
+RUN --mount=type=cache,id=%s,target=/cache,sharing=locked cp /cache/token /token && echo read %s > /read
+`, id, token)}
+		r = read.mustBuild(t, e, m)
+		wantFile(t, r, "token", token+"\n")
+
+		// The same id in another namespace is another, empty cache; the
+		// relative target is under the WORKDIR.
+		other := &surfaceBuild{
+			dockerfile: fmt.Sprintf(`
+FROM busybox
+WORKDIR /work
+RUN --mount=type=cache,id=%s,target=cache ls -A /work/cache > /listing && test ! -e /cache && echo other %s > /other
+`, id, token),
+			attrs: map[string]string{"build-arg:BUILDKIT_CACHE_MOUNT_NS": "surface-other-" + token},
+		}
+		r = other.mustBuild(t, e, m)
+		wantFile(t, r, "listing", "")
+		wantFile(t, r, "other", "other "+token+"\n")
+	})
+}
+
+// TestSurfaceSecret: a secret reaches RUN as a file (default path, target=
+// and mode=) and as an environment variable (env=), and is in neither the
+// exported filesystem nor the image config and history.
+func TestSurfaceSecret(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+		// BuildKit leaves secrets out of a RUN's cache key: a fresh secret
+		// alone would not make the RUNs execute again, so a build arg
+		// that every RUN sees is fresh too (see freshRunArg).
+		secret := "s3cret-" + freshNonce(t)
+		attach := []session.Attachable{secretsprovider.FromMap(map[string][]byte{"token": []byte(secret)})}
+		secretFile := filepath.Join(t.TempDir(), "token")
+		write(t, secretFile, secret)
+		cli := []string{"--secret", "id=token,src=" + secretFile}
+		sum := hexSHA256([]byte(secret))
+		ok := &surfaceBuild{
+			dockerfile: `
+FROM busybox
+ARG SURFACE_RUN
+RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -d' ' -f1 > /file.sha
+RUN --mount=type=secret,id=token,env=TOKEN printf %s "$TOKEN" | sha256sum | cut -d' ' -f1 > /env.sha && test ! -e /run/secrets/token
+RUN --mount=type=secret,id=token,target=/etc/app/token,mode=0440 stat -c %a /etc/app/token > /mode && sha256sum /etc/app/token | cut -d' ' -f1 > /target.sha
+RUN --mount=type=secret,id=absent test ! -e /run/secrets/absent && echo optional > /absent
+RUN test ! -s /run/secrets/token && test -z "$TOKEN" && echo gone > /after
+`,
+			attrs:   freshRunArg(t),
+			session: attach,
+			buildx:  cli,
+		}
+		missing := &surfaceBuild{
+			dockerfile: `
+FROM busybox
+ARG SURFACE_RUN
+RUN --mount=type=secret,id=absent,required=true true
+`,
+			attrs:   freshRunArg(t),
+			session: attach,
+			buildx:  cli,
+		}
+		r := ok.mustBuild(t, e, m)
+		wantFile(t, r, "file.sha", sum+"\n")
+		wantFile(t, r, "env.sha", sum+"\n")
+		wantFile(t, r, "target.sha", sum+"\n")
+		wantFile(t, r, "mode", "440\n")
+		wantFile(t, r, "absent", "optional\n")
+		wantFile(t, r, "after", "gone\n")
+		wantNoFile(t, r, "run/secrets/token")
+		wantNoFile(t, r, "etc/app/token")
+		err := filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return err
+			}
+			dt, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(dt, []byte(secret)) {
+				rel, _ := filepath.Rel(r.dir, p)
+				t.Errorf("the secret is in the exported file /%s", rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := json.Marshal(r.image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(cfg, []byte(secret)) {
+			t.Errorf("the secret is in the image config or history:\n%s", cfg)
+		}
+		if v, found := r.env(t, "TOKEN"); found {
+			t.Errorf("image Env has TOKEN=%q; an env= secret must not reach the config", v)
+		}
+		if strings.Contains(r.log, secret) {
+			t.Errorf("the secret is in the build's progress output")
+		}
+		if len(r.image.History) == 0 {
+			t.Errorf("the image has no history to check")
+		}
+
+		missing.mustFail(t, e, m, &wantError{
+			contains: []string{"secret absent: not found"},
+			lines:    []int{4},
+		})
+	})
+}
+
+// TestSurfaceSSH: an ssh mount forwards the client's agent into RUN, at
+// $SSH_AUTH_SOCK by default and at target= for another id; a static client
+// lists the agent's key from inside the build, so the socket really answers.
+func TestSurfaceSSH(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	tools := t.TempDir()
+	buildStaticGo(t, filepath.Join(tools, "agentls"), "./testdata/agentls")
+	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+		// A fresh key per mode, and a fresh build arg: the agent is not
+		// part of a RUN's cache key (see freshRunArg).
+		keyFile, fingerprint := newSSHKeyFile(t)
+		agent, err := sshprovider.NewSSHAgentProvider([]sshprovider.AgentConfig{
+			{ID: "default", Paths: []string{keyFile}},
+			{ID: "deploy", Paths: []string{keyFile}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cli := []string{"--ssh", "default=" + keyFile, "--ssh", "deploy=" + keyFile}
+		attrs := freshRunArg(t)
+		attrs["context:tools"] = "local:tools"
+		ok := &surfaceBuild{
+			dockerfile: `
+FROM busybox
+ARG SURFACE_RUN
+RUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "$SSH_AUTH_SOCK" > /default-sock
+RUN --mount=type=ssh,id=deploy,target=/run/deploy.sock,mode=0600 test -S /run/deploy.sock && stat -c %a /run/deploy.sock > /deploy-mode
+RUN --mount=type=ssh,id=deploy,target=/tmp/agent.sock --mount=type=bind,from=tools,target=/tools SSH_AUTH_SOCK=/tmp/agent.sock /tools/agentls > /keys
+RUN --mount=type=ssh,id=absent test -z "$SSH_AUTH_SOCK" -o ! -S "$SSH_AUTH_SOCK" && echo optional > /absent
+RUN test -z "$SSH_AUTH_SOCK" && test ! -S /run/deploy.sock && echo gone > /after
+`,
+			attrs:   attrs,
+			locals:  map[string]string{"tools": tools},
+			session: []session.Attachable{agent},
+			buildx:  cli,
+		}
+		missing := &surfaceBuild{
+			dockerfile: `
+FROM busybox
+ARG SURFACE_RUN
+RUN --mount=type=ssh,id=absent,required=true true
+`,
+			attrs:   freshRunArg(t),
+			session: []session.Attachable{agent},
+			buildx:  cli,
+		}
+		r := ok.mustBuild(t, e, m)
+		if got := r.file(t, "default-sock"); !strings.HasPrefix(got, "/") {
+			t.Errorf("SSH_AUTH_SOCK in RUN = %q, want a path", got)
+		}
+		wantFile(t, r, "deploy-mode", "600\n")
+		wantFile(t, r, "keys", fingerprint+" \n")
+		wantFile(t, r, "absent", "optional\n")
+		wantFile(t, r, "after", "gone\n")
+		wantNoFile(t, r, "run/deploy.sock")
+		missing.mustFail(t, e, m, &wantError{
+			contains: []string{"unset ssh forward key absent"},
+			lines:    []int{4},
+		})
+	})
+}
+
+// freshRunArg is the build arg SURFACE_RUN with a fresh value. A Dockerfile
+// that declares ARG SURFACE_RUN right after FROM gets it in every RUN's
+// environment, so no RUN can be answered from the cache of an earlier build:
+// needed where what a RUN reads (a secret, an SSH agent) is not part of its
+// cache key.
+func freshRunArg(t *testing.T) map[string]string {
+	return map[string]string{"build-arg:SURFACE_RUN": freshNonce(t)}
+}
+
+// newSSHKeyFile writes a fresh ed25519 private key (PKCS #8 PEM, which
+// BuildKit's agent provider loads into an in-memory agent: no ssh-agent
+// process) and returns its path and its SHA256 fingerprint as ssh-add -l
+// prints it.
+func newSSHKeyFile(t *testing.T) (path, fingerprint string) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "id_ed25519")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The SSH wire form of the public key: string "ssh-ed25519", string key.
+	var blob []byte
+	for _, part := range [][]byte{[]byte("ssh-ed25519"), pub} {
+		blob = binary.BigEndian.AppendUint32(blob, uint32(len(part)))
+		blob = append(blob, part...)
+	}
+	sum := sha256.Sum256(blob)
+	return path, "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
+}
+
+// buildStaticGo builds a static linux/amd64 binary of pkg (a package path
+// in this module, relative to this directory).
+func buildStaticGo(t *testing.T, out, pkg string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	if dt, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, dt)
+	}
+}
+
+// TestSurfaceCopyFlags: COPY --link (from a stage and from the context, with
+// RUN after it), --parents (with and without the /./ pivot) and --exclude.
+func TestSurfaceCopyFlags(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	b := &surfaceBuild{
+		dockerfile: `
+FROM busybox AS base
+RUN mkdir -p /opt && echo from-base > /opt/base.txt
+
+FROM busybox
+RUN echo before > /before
+COPY --link --from=base /opt/base.txt /linked/base.txt
+COPY --link --chmod=0750 a/keep.txt /linked/
+RUN cat /before /linked/base.txt > /linked-seen && stat -c %a /linked/keep.txt >> /linked-seen
+COPY --parents a/sub/deep.txt src/app/one/main.go /parents/
+COPY --parents ./src/./app/*/main.go /pivot/
+COPY --exclude=*.log --exclude=tmp a/ /excluded/
+COPY --parents --exclude=**/*.md src/./app /both/
+`,
+		files: map[string]string{
+			"a/keep.txt":          "keep\n",
+			"a/skip.log":          "skip\n",
+			"a/sub/deep.txt":      "deep\n",
+			"a/sub/deep.log":      "deep log\n",
+			"a/tmp/t.txt":         "tmp\n",
+			"src/app/one/main.go": "package one\n",
+			"src/app/two/main.go": "package two\n",
+			"src/app/two/doc.md":  "# two\n",
+			"src/other/x.go":      "package other\n",
+		},
+	}
+	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+		r := b.mustBuild(t, e, m)
+		wantFile(t, r, "linked/base.txt", "from-base\n")
+		wantFile(t, r, "linked/keep.txt", "keep\n")
+		wantFile(t, r, "linked-seen", "before\nfrom-base\n750\n")
+
+		wantFile(t, r, "parents/a/sub/deep.txt", "deep\n")
+		wantFile(t, r, "parents/src/app/one/main.go", "package one\n")
+		wantNoFile(t, r, "parents/deep.txt")
+		wantNoFile(t, r, "parents/main.go")
+
+		wantFile(t, r, "pivot/app/one/main.go", "package one\n")
+		wantFile(t, r, "pivot/app/two/main.go", "package two\n")
+		wantNoFile(t, r, "pivot/src")
+		wantNoFile(t, r, "pivot/app/two/doc.md")
+
+		if got, want := exportedFilesUnder(t, r, "excluded"), []string{"keep.txt", "sub/deep.log", "sub/deep.txt"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("COPY --exclude=*.log --exclude=tmp a/ gave %v, want %v", got, want)
+		}
+		if got, want := exportedFilesUnder(t, r, "both"), []string{"app/one/main.go", "app/two/main.go"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("COPY --parents --exclude=**/*.md src/./app gave %v, want %v", got, want)
+		}
+	})
+}
+
+// exportedFilesUnder lists the exported files below dir, relative to it.
+func exportedFilesUnder(t *testing.T, r *result, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, f := range r.files(t) {
+		if rest, ok := strings.CutPrefix(f, dir+"/"); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+// TestSurfaceAddHTTP: ADD from an HTTP server on 127.0.0.1, with a right
+// --checksum, without one, an archive kept as it is and one unpacked with
+// --unpack; a wrong --checksum fails the build.
+func TestSurfaceAddHTTP(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	payload := []byte("payload " + freshNonce(t) + "\n")
+	archive := gzippedTar(t, map[string]string{"inner/one.txt": "one\n"})
+	mtime := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/file.txt":
+			http.ServeContent(w, r, "file.txt", mtime, bytes.NewReader(payload))
+		case "/archive.tar.gz":
+			w.Header().Set("Content-Type", "application/gzip")
+			http.ServeContent(w, r, "archive.tar.gz", mtime, bytes.NewReader(archive))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+		t.Fatalf("test server at %s, not on 127.0.0.1", srv.URL)
+	}
+	good := "sha256:" + hexSHA256(payload)
+	bad := "sha256:" + hexSHA256([]byte("something else"))
+	ok := &surfaceBuild{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", good).Replace(`
+FROM scratch
+ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
+ADD {{URL}}/file.txt /downloads/
+ADD {{URL}}/archive.tar.gz /kept/
+ADD --unpack=true {{URL}}/archive.tar.gz /unpacked/
+`)}
+	wrong := &surfaceBuild{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", bad).Replace(`
+FROM scratch
+ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
+`)}
+	forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+		r := ok.mustBuild(t, e, m)
+		wantFile(t, r, "checked.txt", string(payload))
+		wantFile(t, r, "downloads/file.txt", string(payload))
+		if got := r.file(t, "kept/archive.tar.gz"); got != string(archive) {
+			t.Errorf("/kept/archive.tar.gz is not the archive as served (%d bytes, want %d)", len(got), len(archive))
+		}
+		wantFile(t, r, "unpacked/inner/one.txt", "one\n")
+		wrong.mustFail(t, e, m, &wantError{
+			// No Dockerfile line: the error comes from the HTTP source op,
+			// which neither frontend gives a source location.
+			contains: []string{"digest mismatch", bad},
+		})
+	})
+}
+
+// gzippedTar is a gzipped tar holding files.
+func gzippedTar(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	for _, name := range sortedStringKeys(files) {
+		body := files[name]
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1700000000, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func sortedStringKeys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// TestSurfaceAddGit: ADD from a git repository that `git http-backend`
+// serves on 127.0.0.1: a tag with a subdirectory (#ref:subdir and the query
+// form), a branch, --keep-git-dir, and --checksum with the right and a
+// wrong commit.
+func TestSurfaceAddGit(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	url, commits := serveGitRepo(t)
+	repl := strings.NewReplacer("{{REPO}}", url+"/repo.git", "{{V1}}", commits["v1"], "{{V2}}", commits["main"])
+	ok := &surfaceBuild{dockerfile: repl.Replace(`
+FROM scratch
+ADD {{REPO}}#v1:sub /sub-v1/
+ADD {{REPO}}#main /main/
+ADD --keep-git-dir=true {{REPO}}#v1 /kept/
+ADD {{REPO}}?ref=v1&subdir=sub /query/
+ADD --checksum={{V1}} {{REPO}}#v1 /checked/
+`)}
+	wrong := &surfaceBuild{dockerfile: repl.Replace(`
+FROM scratch
+ADD --checksum={{V2}} {{REPO}}#v1 /checked/
+`)}
+	forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+		r := ok.mustBuild(t, e, m)
+		if got, want := exportedFilesUnder(t, r, "sub-v1"), []string{"inner.txt"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("#v1:sub gave %v, want %v", got, want)
+		}
+		wantFile(t, r, "sub-v1/inner.txt", "inner v1\n")
+		wantFile(t, r, "main/README", "v2\n")
+		wantFile(t, r, "main/sub/inner.txt", "inner v2\n")
+		wantFile(t, r, "main/sub/added.txt", "added in v2\n")
+		wantNoFile(t, r, "main/.git")
+		wantFile(t, r, "kept/README", "v1\n")
+		if !r.exists("kept/.git/HEAD") {
+			t.Errorf("--keep-git-dir=true: no /kept/.git/HEAD (files: %v)", exportedFilesUnder(t, r, "kept"))
+		}
+		wantNoFile(t, r, "kept/sub/added.txt")
+		wantFile(t, r, "query/inner.txt", "inner v1\n")
+		wantFile(t, r, "checked/README", "v1\n")
+		wantNoFile(t, r, "checked/.git")
+		wrong.mustFail(t, e, m, &wantError{
+			// No Dockerfile line, as with ADD from HTTP.
+			contains: []string{"expected checksum to match " + commits["main"]},
+		})
+	})
+}
+
+// serveGitRepo makes a repository with two commits (tag v1, then branch
+// main) and serves it with git http-backend (the smart HTTP protocol) on
+// 127.0.0.1. Each request runs one short-lived git process.
+func serveGitRepo(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatalf("git is needed (apt-get install git): %v", err)
+	}
+	root := t.TempDir()
+	work := filepath.Join(root, "work")
+	env := append(os.Environ(),
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=multistage", "GIT_AUTHOR_EMAIL=multistage@127.0.0.1",
+		"GIT_COMMITTER_NAME=multistage", "GIT_COMMITTER_EMAIL=multistage@127.0.0.1",
+		"GIT_AUTHOR_DATE=2024-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z",
+	)
+	git := func(dir string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(gitBin, args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	write(t, filepath.Join(work, "README"), "v1\n")
+	write(t, filepath.Join(work, "sub/inner.txt"), "inner v1\n")
+	git(root, "init", "-q", "-b", "main", work)
+	git(work, "add", "-A")
+	git(work, "commit", "-q", "-m", "v1")
+	git(work, "tag", "v1")
+	commits := map[string]string{"v1": git(work, "rev-parse", "HEAD")}
+	write(t, filepath.Join(work, "README"), "v2\n")
+	write(t, filepath.Join(work, "sub/inner.txt"), "inner v2\n")
+	write(t, filepath.Join(work, "sub/added.txt"), "added in v2\n")
+	git(work, "add", "-A")
+	git(work, "commit", "-q", "-m", "v2")
+	commits["main"] = git(work, "rev-parse", "HEAD")
+	git(root, "clone", "-q", "--bare", work, filepath.Join(root, "repo.git"))
+
+	srv := httptest.NewServer(&cgi.Handler{
+		Path: gitBin,
+		Args: []string{"http-backend"},
+		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"},
+	})
+	t.Cleanup(srv.Close)
+	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+		t.Fatalf("git server at %s, not on 127.0.0.1", srv.URL)
+	}
+	return srv.URL, commits
+}
+
+// TestSurfaceNamedContexts: each kind of named context replaces a stage
+// (whose own FROM names an image that does not exist and whose RUN would
+// fail): docker-image://, local:, oci-layout://, input:, and local: per
+// platform (name::os/arch) in a two-platform build.
+func TestSurfaceNamedContexts(t *testing.T) {
+	e := requireRegistry(t)
+	t.Parallel()
+	tag := freshNonce(t)
+
+	// A stage replaced by an image-like context: the next stage is built
+	// FROM it, so its filesystem, shell and ENV all come from the context.
+	const fromBase = `
+FROM {{REGISTRY}}/multistage/never-pushed:never AS base
+RUN false
+
+FROM base
+RUN cat /which > /seen && echo "$CTX_KIND" > /kind
+`
+	// A directory has no shell: copy from it instead.
+	const copyBase = `
+FROM {{REGISTRY}}/multistage/never-pushed:never AS base
+RUN false
+
+FROM busybox
+COPY --from=base /which /seen
+`
+	imageCheck := func(kind string) func(t *testing.T, r *result) {
+		return func(t *testing.T, r *result) {
+			wantFile(t, r, "seen", kind+"\n")
+			wantFile(t, r, "kind", kind+"\n")
+			if v, _ := r.env(t, "CTX_KIND"); v != kind {
+				t.Errorf("image Env CTX_KIND = %q, want %q (the context's config is the stage's)", v, kind)
+			}
+		}
+	}
+	ctxImage := func(kind string) string {
+		return fmt.Sprintf("FROM busybox\nRUN echo %s > /which\nENV CTX_KIND=%s\n", kind, kind)
+	}
+
+	type kind struct {
+		name   string
+		setup  func(t *testing.T) *surfaceBuild
+		check  func(t *testing.T, r *result)
+		buildx bool // also as docker buildx build --build-context
+	}
+	kinds := []kind{
+		{
+			name: "docker-image",
+			setup: func(t *testing.T) *surfaceBuild {
+				ref := e.registry + "/multistage/surface-context:" + tag
+				pushImage(t, e, ref, ctxImage("docker-image"))
+				return &surfaceBuild{dockerfile: fromBase, attrs: map[string]string{"context:base": "docker-image://" + ref}}
+			},
+			check: imageCheck("docker-image"),
+		},
+		{
+			name: "local",
+			setup: func(t *testing.T) *surfaceBuild {
+				dir := t.TempDir()
+				write(t, filepath.Join(dir, "which"), "local\n")
+				return &surfaceBuild{
+					dockerfile: copyBase,
+					attrs:      map[string]string{"context:base": "local:basedir"},
+					locals:     map[string]string{"basedir": dir},
+				}
+			},
+			check:  func(t *testing.T, r *result) { wantFile(t, r, "seen", "local\n") },
+			buildx: true,
+		},
+		{
+			name: "oci-layout",
+			setup: func(t *testing.T) *surfaceBuild {
+				store, dgst := buildOCILayout(t, e, ctxImage("oci-layout"))
+				return &surfaceBuild{
+					dockerfile: fromBase,
+					attrs:      map[string]string{"context:base": "oci-layout://surfacestore@" + dgst},
+					ociStores:  map[string]content.Store{"surfacestore": store},
+				}
+			},
+			check: imageCheck("oci-layout"),
+		},
+		{
+			name: "input",
+			setup: func(t *testing.T) *surfaceBuild {
+				st := llb.Image("docker.io/library/busybox:latest").
+					File(llb.Mkfile("/which", 0o644, []byte("input\n")))
+				cfg, err := json.Marshal(ocispecs.Image{
+					Platform: ocispecs.Platform{OS: "linux", Architecture: "amd64"},
+					Config: ocispecs.ImageConfig{
+						Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "CTX_KIND=input"},
+					},
+					RootFS: ocispecs.RootFS{Type: "layers"},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				md, err := json.Marshal(map[string][]byte{"containerimage.config": cfg})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return &surfaceBuild{
+					dockerfile: fromBase,
+					attrs:      map[string]string{"context:base": "input:baseinput", "input-metadata:baseinput": string(md)},
+					inputs:     map[string]llb.State{"baseinput": st},
+				}
+			},
+			check: imageCheck("input"),
+		},
+		{
+			name: "local-per-platform",
+			setup: func(t *testing.T) *surfaceBuild {
+				amd, i386 := t.TempDir(), t.TempDir()
+				write(t, filepath.Join(amd, "which"), "amd64 dir\n")
+				write(t, filepath.Join(i386, "which"), "386 dir\n")
+				return &surfaceBuild{
+					dockerfile: copyBase,
+					attrs: map[string]string{
+						"platform":                  "linux/amd64,linux/386",
+						"context:base::linux/amd64": "local:base-amd64",
+						"context:base::linux/386":   "local:base-386",
+					},
+					locals: map[string]string{"base-amd64": amd, "base-386": i386},
+				}
+			},
+			check: func(t *testing.T, r *result) {
+				wantFile(t, r, "linux_amd64/seen", "amd64 dir\n")
+				wantFile(t, r, "linux_386/seen", "386 dir\n")
+				if len(r.images) != 2 || r.images["linux/amd64"] == nil || r.images["linux/386"] == nil {
+					t.Errorf("images for %v, want linux/amd64 and linux/386", keysOfImages(r.images))
+				}
+			},
+		},
+	}
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			b := k.setup(t)
+			modes := surfaceModes
+			if k.buildx {
+				modes = withBuildx(modes)
+			}
+			forEachSurfaceMode(t, modes, func(t *testing.T, m mode) {
+				k.check(t, b.mustBuild(t, e, m))
+			})
+		})
+	}
+}
+
+// buildOCILayout builds dockerfile with BuildKit's own frontend into an OCI
+// layout directory and returns it as a content store, with the digest of
+// the image's manifest.
+func buildOCILayout(t *testing.T, e *environment, dockerfile string) (content.Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Dockerfile"), dockerfile)
+	layout := filepath.Join(t.TempDir(), "layout")
+	dfs, err := fsutil.NewFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	_, err = c.Solve(ctx, nil, client.SolveOpt{
+		Frontend:      "dockerfile.v0",
+		LocalMounts:   map[string]fsutil.FS{"context": dfs, "dockerfile": dfs},
+		FrontendAttrs: map[string]string{"filename": "Dockerfile"},
+		Exports: []client.ExportEntry{{
+			Type:      client.ExporterOCI,
+			OutputDir: layout,
+			Attrs:     map[string]string{"tar": "false", "name": "surface-context"},
+		}},
+	}, nil)
+	if err != nil {
+		t.Fatalf("building the OCI layout: %v", err)
+	}
+	dt, err := os.ReadFile(filepath.Join(layout, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx ocispecs.Index
+	if err := json.Unmarshal(dt, &idx); err != nil {
+		t.Fatal(err)
+	}
+	if len(idx.Manifests) != 1 {
+		t.Fatalf("OCI layout index lists %d manifests, want 1:\n%s", len(idx.Manifests), dt)
+	}
+	store, err := contentlocal.NewStore(layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, idx.Manifests[0].Digest.String()
+}
+
+// TestSurfaceTwoPlatforms: one build for linux/amd64 and linux/386 (both run
+// on this machine), checked per platform: the platform ARGs in RUN, a stage
+// that runs on the build platform for each target, and each image's config.
+func TestSurfaceTwoPlatforms(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	b := &surfaceBuild{
+		dockerfile: `
+FROM --platform=$BUILDPLATFORM busybox AS gen
+ARG TARGETARCH BUILDPLATFORM
+RUN echo "generated on $BUILDPLATFORM for $TARGETARCH" > /gen
+
+FROM busybox
+ARG TARGETPLATFORM TARGETOS TARGETARCH
+COPY --from=gen /gen /gen
+RUN echo "$TARGETPLATFORM $TARGETOS $TARGETARCH" > /target
+ENV BUILT_FOR=$TARGETPLATFORM
+`,
+		attrs: map[string]string{"platform": "linux/amd64,linux/386"},
+	}
+	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+		r := b.mustBuild(t, e, m)
+		for plat, arch := range map[string]string{"linux/amd64": "amd64", "linux/386": "386"} {
+			dir := strings.ReplaceAll(plat, "/", "_")
+			wantFile(t, r, dir+"/target", plat+" linux "+arch+"\n")
+			wantFile(t, r, dir+"/gen", "generated on linux/amd64 for "+arch+"\n")
+			img := r.images[plat]
+			if img == nil {
+				t.Errorf("no %s image in the result (have %v)", plat, keysOfImages(r.images))
+				continue
+			}
+			if img.Architecture != arch || img.OS != "linux" {
+				t.Errorf("%s image config says %s/%s", plat, img.OS, img.Architecture)
+			}
+			var env string
+			for _, kv := range img.Config.Env {
+				if v, ok := strings.CutPrefix(kv, "BUILT_FOR="); ok {
+					env = v
+				}
+			}
+			if env != plat {
+				t.Errorf("%s image: ENV BUILT_FOR=%q", plat, env)
+			}
+		}
+		if len(r.images) != 2 {
+			t.Errorf("result has images for %v, want exactly linux/amd64 and linux/386", keysOfImages(r.images))
+		}
+	})
+}
+
+// TestSurfaceOnbuild: ONBUILD triggers through two levels, from images in
+// the registry and from stages. Level 1's trigger runs when level 2 is
+// built, level 2's when the final image is; a trigger that copies --from a
+// stage of the final Dockerfile pulls that stage into the build.
+func TestSurfaceOnbuild(t *testing.T) {
+	e := requireRegistry(t)
+	t.Parallel()
+	tag := freshNonce(t)
+	level1 := e.registry + "/multistage/surface-onbuild-1:" + tag
+	t.Run("images", func(t *testing.T) {
+		pushImage(t, e, level1, `
+FROM busybox
+ONBUILD RUN echo one >> /trace
+`)
+		forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+			level2 := e.registry + "/multistage/surface-onbuild-2-" + string(m) + ":" + tag
+			l2 := &surfaceBuild{
+				dockerfile: `
+FROM ` + level1 + `
+ONBUILD COPY --from=data /data /from-data
+ONBUILD RUN echo two >> /trace
+`,
+				push: level2,
+			}
+			r := l2.mustBuild(t, e, m)
+			wantFile(t, r, "trace", "one\n")
+			// Level 1's trigger is used up; level 2's own are kept.
+			wantOnbuild(t, "level 2", exportedConfig(t, r).Config.OnBuild, []string{"COPY --from=data /data /from-data", "RUN echo two >> /trace"})
+
+			final := &surfaceBuild{dockerfile: `
+FROM busybox AS data
+RUN echo data > /data
+
+FROM busybox AS unused
+RUN false
+
+FROM ` + level2 + `
+RUN echo three >> /trace
+`}
+			r = final.mustBuild(t, e, m)
+			wantFile(t, r, "trace", "one\ntwo\nthree\n")
+			wantFile(t, r, "from-data", "data\n")
+			wantOnbuild(t, "final image", exportedConfig(t, r).Config.OnBuild, nil)
+		})
+	})
+	t.Run("stages", func(t *testing.T) {
+		b := &surfaceBuild{dockerfile: `
+FROM busybox AS data
+RUN echo data > /data
+
+FROM busybox AS a
+ONBUILD RUN echo a >> /trace
+
+FROM a AS b
+ONBUILD COPY --from=data /data /from-data
+ONBUILD RUN echo b >> /trace
+
+FROM b AS c
+RUN echo c >> /trace
+`}
+		forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+			r := b.mustBuild(t, e, m)
+			wantFile(t, r, "trace", "a\nb\nc\n")
+			wantFile(t, r, "from-data", "data\n")
+			wantOnbuild(t, "final stage", exportedConfig(t, r).Config.OnBuild, nil)
+		})
+	})
+}
+
+func wantOnbuild(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if len(got) == 0 && len(want) == 0 {
+		return
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: OnBuild = %q, want %q", what, got, want)
+	}
+}
+
+// exportedConfig reads the full image config (OCI plus Docker's fields, such
+// as OnBuild) of a single-platform surfaceBuild result from its OCI tarball.
+func exportedConfig(t *testing.T, r *result) *dockerspec.DockerOCIImage {
+	t.Helper()
+	f, err := os.Open(filepath.Join(filepath.Dir(r.dir), "image.tar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	blobs := map[string][]byte{}
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag != tar.TypeReg || h.Size > 1<<20 {
+			continue
+		}
+		dt, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blobs[strings.TrimPrefix(h.Name, "./")] = dt
+	}
+	blob := func(d ocispecs.Descriptor) []byte {
+		dt, ok := blobs["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()]
+		if !ok {
+			t.Fatalf("blob %s is not in the exported image", d.Digest)
+		}
+		return dt
+	}
+	var idx ocispecs.Index
+	if err := json.Unmarshal(blobs["index.json"], &idx); err != nil {
+		t.Fatalf("index.json: %v", err)
+	}
+	var mf ocispecs.Manifest
+	for len(idx.Manifests) == 1 && idx.Manifests[0].MediaType == ocispecs.MediaTypeImageIndex {
+		dt := blob(idx.Manifests[0])
+		idx = ocispecs.Index{}
+		if err := json.Unmarshal(dt, &idx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(idx.Manifests) != 1 {
+		t.Fatalf("the exported image has %d manifests; want a single-platform image", len(idx.Manifests))
+	}
+	if err := json.Unmarshal(blob(idx.Manifests[0]), &mf); err != nil {
+		t.Fatal(err)
+	}
+	var img dockerspec.DockerOCIImage
+	if err := json.Unmarshal(blob(mf.Config), &img); err != nil {
+		t.Fatal(err)
+	}
+	return &img
+}
