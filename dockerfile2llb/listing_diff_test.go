@@ -140,7 +140,10 @@ func listDefinition(def *pb.Definition) (*llbListing, error) {
 	for _, e := range order {
 		writeOp(&b, e, metaOf(e), ref)
 		if def.Source != nil {
-			if l := def.Source.Locations[string(e.dgst)]; l != nil {
+			// Remote sources (ADD <url>, ADD <git>) carry the ADD line in ours
+			// so download and checksum errors name it; upstream leaves them
+			// without one (a deliberate deviation listed in the README).
+			if l := def.Source.Locations[string(e.dgst)]; l != nil && !isRemoteSource(e.op) {
 				fmt.Fprintf(&locs, "#%d %s %s\n", e.index, kindOf(e.op), formatLocations(def.Source, l))
 			}
 		}
@@ -151,6 +154,15 @@ func listDefinition(def *pb.Definition) (*llbListing, error) {
 		Digest:    digest.Digest(out.Digest),
 		Def:       def,
 	}, nil
+}
+
+func isRemoteSource(op *pb.Op) bool {
+	src := op.GetSource()
+	if src == nil {
+		return false
+	}
+	id := src.GetIdentifier()
+	return strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://") || strings.HasPrefix(id, "git://")
 }
 
 func kindOf(op *pb.Op) string {

@@ -75,6 +75,9 @@ func (c *converter) addGitSource(plan *copyPlan, ref *dfgitutil.GitRef) error {
 	if ref.FetchByCommit {
 		opts = append(opts, llb.GitFetchByCommit())
 	}
+	// Upstream leaves remote sources without a location; ours names the
+	// ADD line, so a failed clone or checksum shows the instruction.
+	opts = append(opts, c.location(plan.req.cmd.Location()))
 	plan.add(llb.Git(ref.Remote, "", opts...), "/", &llb.CopyInfo{CreateDestPath: true})
 	return nil
 }
@@ -96,7 +99,7 @@ func (c *converter) addHTTPSource(plan *copyPlan, src string) error {
 		}
 	}
 	st := llb.HTTP(src, llb.Filename(name), llb.WithCustomName(plan.name),
-		llb.Checksum(checksum), commandDescription(""))
+		llb.Checksum(checksum), commandDescription(""), c.location(plan.req.cmd.Location()))
 	unpack := plan.req.unpack != nil && *plan.req.unpack
 	plan.add(st, name, &llb.CopyInfo{CreateDestPath: true, AttemptUnpack: unpack})
 	return nil
