@@ -205,7 +205,10 @@ write_config() {
 		  snapshotter = "overlayfs"
 		  binary = "runc"
 		  networkMode = "host"
-		  gc = true
+		  # The state is thrown away with the environment; the default 512 MB
+		  # budget for cache mounts would trim the Go build cache after
+		  # nearly every build and make each frontend build start cold.
+		  gc = false
 
 		[worker.containerd]
 		  enabled = false
