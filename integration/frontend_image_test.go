@@ -112,8 +112,22 @@ func firstLine(s string) string {
 // as ref.
 func pushImage(t *testing.T, e *environment, ref, dockerfile string) {
 	t.Helper()
+	err := builtinBuild(t, e, strings.TrimLeft(dockerfile, "\n"), client.ExportEntry{
+		Type:  client.ExporterImage,
+		Attrs: map[string]string{"name": ref, "push": "true"},
+	})
+	if err != nil {
+		t.Fatalf("pushing %s: %v", ref, err)
+	}
+}
+
+// builtinBuild builds dockerfile (with an empty context besides it) through
+// BuildKit's builtin frontend and exports it as export says: the way tests
+// make fixtures without depending on the frontend under test.
+func builtinBuild(t *testing.T, e *environment, dockerfile string, export client.ExportEntry) error {
+	t.Helper()
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "Dockerfile"), strings.TrimLeft(dockerfile, "\n"))
+	write(t, filepath.Join(dir, "Dockerfile"), dockerfile)
 	fs, err := fsutil.NewFS(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -125,14 +139,9 @@ func pushImage(t *testing.T, e *environment, ref, dockerfile string) {
 		Frontend:      "dockerfile.v0",
 		LocalMounts:   map[string]fsutil.FS{"context": fs, "dockerfile": fs},
 		FrontendAttrs: map[string]string{"filename": "Dockerfile"},
-		Exports: []client.ExportEntry{{
-			Type:  client.ExporterImage,
-			Attrs: map[string]string{"name": ref, "push": "true"},
-		}},
+		Exports:       []client.ExportEntry{export},
 	}, nil)
-	if err != nil {
-		t.Fatalf("pushing %s: %v", ref, err)
-	}
+	return err
 }
 
 // registryImage fetches an image's config from the local registry. A name

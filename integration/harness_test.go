@@ -256,6 +256,12 @@ func solve(t *testing.T, e *environment, ctxDir string, named map[string]string,
 		opt.LocalMounts["named-"+name] = nfs
 		opt.FrontendAttrs["context:"+name] = "local:named-" + name
 	}
+	return solveInMode(ctx, t, c, e, m, opt)
+}
+
+// solveInMode runs one solve the way mode m reaches the frontend and
+// returns the progress log with the error.
+func solveInMode(ctx context.Context, t *testing.T, c *client.Client, e *environment, m mode, opt client.SolveOpt) (string, error) {
 	ch := make(chan *client.SolveStatus)
 	var logBuf statusLog
 	done := make(chan struct{})
@@ -265,6 +271,7 @@ func solve(t *testing.T, e *environment, ctxDir string, named map[string]string,
 			logBuf.add(st)
 		}
 	}()
+	var err error
 	switch m {
 	case modeInProcess:
 		_, err = c.Build(ctx, opt, "multistage-integration", recoverBuild, ch)
@@ -276,7 +283,9 @@ func solve(t *testing.T, e *environment, ctxDir string, named map[string]string,
 		opt.Frontend = "dockerfile.v0"
 		_, err = c.Solve(ctx, nil, opt, ch)
 	default:
-		t.Fatalf("unknown mode %s", m)
+		close(ch)
+		<-done
+		t.Fatalf("mode %s does not solve through a BuildKit client", m)
 	}
 	<-done
 	return logBuf.String(), err

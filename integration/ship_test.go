@@ -43,29 +43,9 @@ type shipper struct {
 
 func newShipper(t *testing.T) *shipper {
 	t.Helper()
-	e := requireEnv(t)
-	if e.builder == "" {
-		t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set")
-	}
+	e, goproxy, root, version := requireBakeEnv(t)
 	if e.registry == "" {
 		t.Skip("integration: MULTISTAGE_REGISTRY is not set")
-	}
-	goproxy := os.Getenv("MULTISTAGE_BUILD_GOPROXY")
-	if goproxy == "" {
-		// The frontend's Dockerfile downloads modules; without the loopback
-		// module proxy of hack/env.sh it would leave the machine.
-		t.Skip("integration: MULTISTAGE_BUILD_GOPROXY is not set (hack/env.sh sets it)")
-	}
-	if err := checkLoopbackAddr(strings.Replace(goproxy, "http://", "tcp://", 1)); err != nil {
-		t.Fatal(err)
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	version := "dev"
-	if out, err := exec.Command("git", "-C", root, "describe", "--always", "--dirty").Output(); err == nil {
-		version = strings.TrimSpace(string(out))
 	}
 	return &shipper{e: e, root: root, version: version, goproxy: goproxy}
 }

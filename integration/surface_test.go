@@ -130,30 +130,7 @@ func (b *surfaceBuild) solve(t *testing.T, e *environment, m mode) (*result, str
 	c := newClient(t, e)
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	ch := make(chan *client.SolveStatus)
-	var logBuf statusLog
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for st := range ch {
-			logBuf.add(st)
-		}
-	}()
-	switch m {
-	case modeInProcess:
-		_, err = c.Build(ctx, opt, "multistage-integration", recoverBuild, ch)
-	case modeGateway:
-		opt.Frontend = "gateway.v0"
-		opt.FrontendAttrs["source"] = e.frontend
-		_, err = c.Solve(ctx, nil, opt, ch)
-	case modeSyntax, modeUpstream:
-		opt.Frontend = "dockerfile.v0"
-		_, err = c.Solve(ctx, nil, opt, ch)
-	default:
-		t.Fatalf("surface tests do not run in mode %s", m)
-	}
-	<-done
-	r.log = logBuf.String()
+	r.log, err = solveInMode(ctx, t, c, e, m, opt)
 	if err != nil {
 		return r, err.Error(), err
 	}
@@ -917,26 +894,12 @@ COPY --from=base /which /seen
 // the image's manifest.
 func buildOCILayout(t *testing.T, e *environment, dockerfile string) (content.Store, string) {
 	t.Helper()
-	dir := t.TempDir()
-	write(t, filepath.Join(dir, "Dockerfile"), dockerfile)
 	layout := filepath.Join(t.TempDir(), "layout")
-	dfs, err := fsutil.NewFS(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newClient(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-	defer cancel()
-	_, err = c.Solve(ctx, nil, client.SolveOpt{
-		Frontend:      "dockerfile.v0",
-		LocalMounts:   map[string]fsutil.FS{"context": dfs, "dockerfile": dfs},
-		FrontendAttrs: map[string]string{"filename": "Dockerfile"},
-		Exports: []client.ExportEntry{{
-			Type:      client.ExporterOCI,
-			OutputDir: layout,
-			Attrs:     map[string]string{"tar": "false", "name": "surface-context"},
-		}},
-	}, nil)
+	err := builtinBuild(t, e, dockerfile, client.ExportEntry{
+		Type:      client.ExporterOCI,
+		OutputDir: layout,
+		Attrs:     map[string]string{"tar": "false", "name": "surface-context"},
+	})
 	if err != nil {
 		t.Fatalf("building the OCI layout: %v", err)
 	}
