@@ -53,31 +53,29 @@ func (a *Args) Clone() *Args {
 type MetaArg struct {
 	Key      string
 	Value    *string // nil when declared without a default and not given
-	Default  *string // the default as written, expanded
 	FromUser bool    // the value came from a build arg
 	Location []parser.Range
 }
 
 // ExpandMetaArgs evaluates the ARG instructions before the first FROM, in
 // order, on top of the automatic args. A build arg replaces a declared
-// default; a declared ARG without default and without build arg stays unset.
+// default, which is then never evaluated: `ARG FOO=${FOO:?msg}` must not
+// fail when FOO is given. A declared ARG without default and without build
+// arg stays unset.
 func ExpandMetaArgs(lex *shell.Lex, auto *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
 	scope := auto.Clone()
 	var declared []MetaArg
 	for _, cmd := range metaArgs {
 		for _, kv := range cmd.Args {
 			m := MetaArg{Key: kv.Key, Location: cmd.Location()}
-			if kv.Value != nil {
+			if v, ok := buildArgs[kv.Key]; ok {
+				m.Value, m.FromUser = &v, true
+			} else if kv.Value != nil {
 				res, err := lex.ProcessWordWithMatches(*kv.Value, scope)
 				if err != nil {
 					return nil, nil, parser.WithLocation(err, cmd.Location())
 				}
-				def := res.Result
-				m.Default, m.Value = &def, &def
-			}
-			if v, ok := buildArgs[kv.Key]; ok {
-				v := v
-				m.Value, m.FromUser = &v, true
+				m.Value = &res.Result
 			}
 			if m.Value != nil {
 				scope.Set(kv.Key, *m.Value)
