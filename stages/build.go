@@ -117,7 +117,7 @@ func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
 	}
 	n.BaseName = base
 	if st.Platform != "" {
-		p, err := b.expand(st.Platform, st.Location, "FROM --platform")
+		p, err := b.expandPlatform(st)
 		if err != nil {
 			return err
 		}

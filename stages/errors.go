@@ -36,12 +36,18 @@ func (e *Edge) Describe() string {
 }
 
 func emptyAfterExpansion(what, word string, loc []parser.Range, unmatched map[string]struct{}) error {
-	hint := "give the ARG a default before the first FROM or pass it with --build-arg"
-	if len(unmatched) > 0 {
-		hint = fmt.Sprintf("%s is not set: %s", strings.Join(sortedKeys(unmatched), ", "), hint)
-	}
 	return withLocations(errors.Errorf("%s %s (line %d) is empty after expanding global ARGs; %s",
-		what, word, firstLine(loc), hint), loc)
+		what, word, firstLine(loc), unsetHint(sortedKeys(unmatched))), loc)
+}
+
+// unsetHint says how to give a value to the variables that expanded to
+// nothing.
+func unsetHint(unset []string) string {
+	hint := "give the ARG a default before the first FROM or pass it with --build-arg"
+	if len(unset) > 0 {
+		hint = fmt.Sprintf("%s is not set: %s", strings.Join(unset, ", "), hint)
+	}
+	return hint
 }
 
 func badIndex(what string, idx, count int, loc []parser.Range) error {

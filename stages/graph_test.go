@@ -468,8 +468,30 @@ var graphCases = []graphCase{
 	{
 		name:       "empty FROM --platform after ARG expansion",
 		dockerfile: df("FROM alpine", "FROM --platform=$NOPE alpine"),
-		err:        []string{"FROM --platform $NOPE (line 2) is empty", "NOPE is not set"},
+		err:        []string{"empty platform value from expression $NOPE; NOPE is not set"},
 		lines:      []int{2},
+	},
+	{
+		// Upstream's words exactly: BuildKit's suite compares them.
+		name:       "FROM --platform with a misspelt automatic ARG",
+		dockerfile: df("FROM --platform=$BULIDPLATFORM alpine"),
+		auto:       map[string]string{"BUILDPLATFORM": "linux/amd64"},
+		err:        []string{"empty platform value from expression $BULIDPLATFORM (did you mean BUILDPLATFORM?)"},
+		notErr:     "is not set",
+		lines:      []int{1},
+	},
+	{
+		name:       "FROM --platform that does not parse, with a misspelt global ARG",
+		dockerfile: df("ARG MY_OS=linux", "ARG MY_ARCH=amd64", "FROM --platform=linux/${MYARCH} alpine"),
+		err: []string{`failed to parse platform linux/${MYARCH}: "" is an invalid component of "linux/": ` +
+			`platform specifier component must match "^[A-Za-z0-9_.-]+$": invalid argument (did you mean MY_ARCH?)`},
+		lines: []int{3},
+	},
+	{
+		name:       "FROM --platform that does not parse, in a pruned stage",
+		dockerfile: df("FROM --platform=linux/amd64/v9/x alpine AS unused", "FROM alpine"),
+		err:        []string{"failed to parse platform linux/amd64/v9/x: "},
+		lines:      []int{1},
 	},
 	{
 		name:       "empty COPY --from from an ARG declared empty",
