@@ -41,7 +41,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 		return err
 	}
 	opts = append(opts, sandbox...)
-	opts = append(opts, c.runResources()...)
+	opts = append(opts, c.runResources(cmd)...)
 
 	env, err := s.state.Env(ctx)
 	if err != nil {
@@ -141,8 +141,10 @@ func runSandbox(cmd *instructions.RunCommand) ([]llb.RunOption, error) {
 	return opts, nil
 }
 
-// runResources applies the build-wide limits the daemon supports.
-func (c *converter) runResources() []llb.RunOption {
+// runResources applies the limits and CDI devices the daemon supports: the
+// build-wide ones, then this RUN's --device flags. A daemon without CDI
+// gets none, as upstream does, rather than a build that cannot start.
+func (c *converter) runResources(cmd *instructions.RunCommand) []llb.RunOption {
 	var opts []llb.RunOption
 	if c.supports(pb.CapExecMetaUlimit) {
 		for _, u := range c.opt.Ulimits {
@@ -151,14 +153,21 @@ func (c *converter) runResources() []llb.RunOption {
 	}
 	if c.supports(pb.CapExecMetaCDI) {
 		for _, d := range c.opt.Devices {
-			do := []llb.CDIDeviceOption{llb.CDIDeviceName(d.Name)}
-			if d.Optional {
-				do = append(do, llb.CDIDeviceOptional)
-			}
-			opts = append(opts, llb.AddCDIDevice(do...))
+			opts = append(opts, cdiDevice(d.Name, d.Optional))
+		}
+		for _, d := range instructions.GetDevices(cmd) {
+			opts = append(opts, cdiDevice(d.Name, !d.Required))
 		}
 	}
 	return opts
+}
+
+func cdiDevice(name string, optional bool) llb.RunOption {
+	do := []llb.CDIDeviceOption{llb.CDIDeviceName(name)}
+	if optional {
+		do = append(do, llb.CDIDeviceOptional)
+	}
+	return llb.AddCDIDevice(do...)
 }
 
 // runDevShm sizes /dev/shm, and sets the cgroup parent and resource limits.
