@@ -98,6 +98,9 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 		defaults = append(defaults, llb.WithCaps(*c.opt.LLBCaps))
 	}
 	target.state = target.state.SetMarshalDefaults(defaults...)
+	if err := checkDaemonCaps(ctx, target.state, c.opt.LLBCaps); err != nil {
+		return nil, err
+	}
 	target.image.History = target.hist.flatten()
 	c.stampPlatform(target)
 	return &Result{State: target.state, Image: &target.image, BaseImage: target.baseImg, Graph: c.graph, Epoch: c.epoch}, nil
