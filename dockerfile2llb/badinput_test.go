@@ -122,6 +122,20 @@ var badInputs = []badInput{
 	{name: "env-required-var", df: "FROM alpine\nENV A=${B:?unset}", want: "B: unset", lines: []int{2}},
 	{name: "env-bad-substitution", df: "FROM alpine\nENV A=${:-x}", want: "bad substitution", lines: []int{2}},
 	{name: "workdir-required-var", df: "FROM alpine\nWORKDIR ${W:?unset}", want: "W: unset", lines: []int{2}},
+
+	// Bytes that are not UTF-8, wherever they are, fail before anything
+	// quotes them (protobuf cannot carry them); upstream converts most of
+	// these and then fails to marshal, naming no line.
+	{name: "utf8-instruction", df: "FROM busybox\nFOO\xff bar\n", want: "dockerfile parse error on line 2: invalid UTF-8 (byte 0xff at column 4)", lines: []int{2}},
+	{name: "utf8-run-argument", df: "FROM busybox\nRUN echo \xc3\x28\n", want: "line 2: invalid UTF-8 (byte 0xc3 at column 10)", lines: []int{2}, stricter: true},
+	{name: "utf8-flag", df: "FROM busybox\nRUN --mount=type=cache,target=/c\xff true\n", want: "line 2: invalid UTF-8", lines: []int{2}, stricter: true},
+	{name: "utf8-heredoc", df: "FROM busybox\nCOPY <<EOF /x\nok\n\xfe\nEOF\n", want: "line 4: invalid UTF-8 (byte 0xfe at column 1)", lines: []int{4}, stricter: true},
+	{name: "utf8-comment", df: "FROM busybox\n# caf\xe9\nRUN true\n", want: "line 2: invalid UTF-8 (byte 0xe9 at column 6)", lines: []int{2}, stricter: true},
+	{name: "utf8-syntax-directive", df: "# syntax=\xff\nFROM busybox\n", want: "line 1: invalid UTF-8", lines: []int{1}, stricter: true},
+	{name: "utf8-escape-directive", df: "# escape=\xff\nFROM busybox\n", want: "line 1: invalid UTF-8", lines: []int{1}},
+	{name: "utf8-global-arg", df: "ARG V=\xff\nFROM busybox\n", want: "line 1: invalid UTF-8", lines: []int{1}, stricter: true},
+	{name: "utf8-stage-name", df: "FROM busybox AS b\xffd\n", want: "line 1: invalid UTF-8 (byte 0xff at column 18)", lines: []int{1}},
+	{name: "utf8-after-multibyte", df: "FROM busybox\nLABEL \u00e9t\u00e9=\xff\n", want: "line 2: invalid UTF-8 (byte 0xff at column 11)", lines: []int{2}, stricter: true},
 }
 
 // TestBadInput checks that every bad input fails with a message that says

@@ -111,6 +111,11 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		caps := opt.Client.BuildOpts().LLBCaps
 		c.opt.LLBCaps = &caps
 	}
+	// Before anything reads the text: even a "# check=" directive could
+	// quote a byte that protobuf cannot carry.
+	if err := stages.CheckUTF8(dt); err != nil {
+		return nil, err
+	}
 	l, err := lint.NewLinter(dt, opt.LinterConfig, opt.Warn)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/myorg/multistage/internal/safe"
 	"github.com/myorg/multistage/lint"
 	"github.com/myorg/multistage/stages"
 	"github.com/myorg/multistage/subrequests"
@@ -120,7 +121,8 @@ func (c *converter) resolveAllImages(ctx context.Context) error {
 		}
 		if k := imageKey(name, p); !seen[k] {
 			seen[k] = true
-			eg.Go(func() error {
+			eg.Go(func() (err error) {
+				defer safe.Recover(&err, "resolving "+name)
 				if _, err := c.images.get(ctx, name, p); err != nil {
 					return withLine(err, e.Location, "%s", e.Describe())
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/internal/safe"
 	"github.com/myorg/multistage/stages"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -85,9 +86,10 @@ func (c *converter) resolveImages(ctx context.Context) error {
 	}
 	eg, ctx := errgroup.WithContext(ctx)
 	for _, j := range jobs {
-		eg.Go(func() error {
-			_, err := c.images.get(ctx, j.name, j.p)
-			if err != nil {
+		eg.Go(func() (err error) {
+			// A panic in a goroutine would pass every recover.
+			defer safe.Recover(&err, "resolving "+j.name)
+			if _, err := c.images.get(ctx, j.name, j.p); err != nil {
 				return withLine(err, j.edge.Location, "%s", j.edge.Describe())
 			}
 			return nil

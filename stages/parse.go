@@ -54,6 +54,9 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if len(bytes.TrimSpace(dt)) == 0 {
 		return nil, errors.New("the Dockerfile cannot be empty")
 	}
+	if err := CheckUTF8(dt); err != nil {
+		return nil, err
+	}
 	ast, err := parseAST(dt)
 	if err != nil {
 		return nil, err

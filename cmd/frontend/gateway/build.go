@@ -8,10 +8,12 @@ import (
 	"context"
 	"maps"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/myorg/multistage/dockerfile2llb"
+	"github.com/myorg/multistage/internal/safe"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pkg/errors"
 )
@@ -19,11 +21,17 @@ import (
 // Build is the gateway entrypoint, used in-process with client.Build or
 // through grpcclient.RunFromEnvironment inside the frontend image.
 func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
+	// Deferred in this order, a panic is caught first and then named.
+	name := "Dockerfile"
+	defer func() { err = boundaryError(err, name) }()
+	defer safe.Recover(&err, "building")
+
 	bc, err := dockerui.NewClient(c)
 	if err != nil {
 		return nil, err
 	}
 	opts := bc.BuildOpts().Opts
+	name = dockerfileName(opts)
 	forwardable, capsErr := checkCaps(opts["frontend.caps"])
 	if capsErr != nil && !forwardable {
 		return nil, capsErr
@@ -52,7 +60,10 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if res, handled, err := handleSubrequest(ctx, bc, src.Data, convertOpt); handled || err != nil {
 		return res, err
 	}
-	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (*dockerui.BuildResult, error) {
+	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (_ *dockerui.BuildResult, err error) {
+		// dockerui runs this in a goroutine of its own: a panic here
+		// would not reach Build's recover.
+		defer safe.Recover(&err, "converting and solving for "+platformName(platform))
 		return solvePlatform(ctx, c, bc, src.Data, convertOpt, platform, idx)
 	})
 	if err != nil {
@@ -85,6 +96,13 @@ func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt
 		return nil, err
 	}
 	return &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage, Epoch: res.Epoch}, nil
+}
+
+func platformName(p *ocispecs.Platform) string {
+	if p == nil {
+		return "the default platform"
+	}
+	return platforms.Format(*p)
 }
 
 // locationsOf lists the Dockerfile ranges an error carries.

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerui"
@@ -11,6 +12,8 @@ import (
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/stages"
 )
 
 const syntaxArg = "build-arg:BUILDKIT_SYNTAX"
@@ -33,6 +36,10 @@ func forwardIfRequested(ctx context.Context, c client.Client, src *dockerui.Sour
 		return res, true, err
 	}
 	if ref, cmdline, loc, ok := parser.DetectSyntax(src.Data); ok {
+		if !utf8.ValidString(cmdline) {
+			// gRPC cannot carry the frontend's name: say which line.
+			return nil, true, attachSource(stages.CheckUTF8(src.Data), src)
+		}
 		res, err := forward(ctx, c, ref, cmdline)
 		if err != nil && len(errdefs.Sources(err)) == 0 {
 			err = withSource(err, src, loc)
