@@ -52,7 +52,7 @@ func (c *converter) nodeState(ctx context.Context, n *stages.Node, loc []parser.
 	case stages.KindImage:
 		return c.imageState(ctx, n, loc)
 	default:
-		st, _, err := c.loadContext(ctx, n.Name, c.platform.target)
+		st, _, err := c.loadContext(ctx, n, c.platform.target)
 		return st.Platform(c.platform.target), err
 	}
 }
@@ -87,6 +87,8 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 	}
 	maps.Copy(target.image.Config.Labels, c.opt.Labels)
 
+	// The target's own filesystem is the result: all of it is used.
+	c.useWhole(c.graph.Target)
 	bctx, err := c.mainContext(ctx)
 	if err != nil {
 		return nil, err
@@ -103,7 +105,8 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 	}
 	target.image.History = target.hist.flatten()
 	c.stampPlatform(target)
-	return &Result{State: target.state, Image: &target.image, BaseImage: target.baseImg, Graph: c.graph, Epoch: c.epoch}, nil
+	return &Result{State: target.state, Image: &target.image, BaseImage: target.baseImg, Graph: c.graph, Epoch: c.epoch,
+		SBOM: c.sbomTargets(target)}, nil
 }
 
 // stampPlatform writes the requested platform into the image config; with
@@ -145,7 +148,7 @@ func (c *converter) mainContext(ctx context.Context) (*llb.State, error) {
 
 // contextPaths lists the used paths relative to the context root; nil
 // means the whole context (some instruction used "/").
-func contextPaths(used map[string]struct{}) []string {
+func contextPaths(used pathSet) []string {
 	if _, all := used["/"]; all {
 		return nil
 	}

@@ -51,6 +51,8 @@ type Result struct {
 	Graph     *stages.Graph
 	// Epoch is SOURCE_DATE_EPOCH when set.
 	Epoch *time.Time
+	// SBOM lists what an SBOM generator scans.
+	SBOM *SBOMTargets
 }
 
 // converter holds one conversion. It is not shared between platforms.
@@ -67,9 +69,17 @@ type converter struct {
 	// buildContext is bound to the real context source once every stage
 	// has said which paths it reads.
 	buildContext *lateOutput
-	ctxPaths     map[string]struct{}
-	edgesByCmd   map[instructions.Command][]*stages.Edge
-	epoch        *time.Time
+	ctxPaths     pathSet
+	// namedCtxPaths are the paths used of each named context.
+	namedCtxPaths map[*stages.Node]pathSet
+	// loadedContexts are the named contexts loaded so far.
+	loadedContexts map[platformKey]loadedContext
+	edgesByCmd     map[instructions.Command][]*stages.Edge
+	epoch          *time.Time
+	// pendingEpoch is a SOURCE_DATE_EPOCH read from a source at build
+	// time; epochContext the named context it names, if any.
+	pendingEpoch *epochSource
+	epochContext string
 	// retargeted holds stages converted for a child's FROM --platform.
 	retargeted map[platformKey]*stageState
 }
@@ -86,6 +96,9 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.resolveEpoch(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.resolveAndLint(ctx); err != nil {
 		return nil, err
 	}
@@ -99,13 +112,15 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 
 func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 	c := &converter{
-		opt:          opt,
-		platform:     newPlatformOpt(opt),
-		states:       map[*stages.Node]*stageState{},
-		retargeted:   map[platformKey]*stageState{},
-		proxy:        proxyFromBuildArgs(opt.BuildArgs),
-		buildContext: &lateOutput{},
-		ctxPaths:     map[string]struct{}{},
+		opt:            opt,
+		platform:       newPlatformOpt(opt),
+		states:         map[*stages.Node]*stageState{},
+		retargeted:     map[platformKey]*stageState{},
+		proxy:          proxyFromBuildArgs(opt.BuildArgs),
+		buildContext:   &lateOutput{},
+		ctxPaths:       pathSet{},
+		namedCtxPaths:  map[*stages.Node]pathSet{},
+		loadedContexts: map[platformKey]loadedContext{},
 	}
 	if c.opt.LLBCaps == nil && opt.Client != nil {
 		caps := opt.Client.BuildOpts().LLBCaps
@@ -137,9 +152,9 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	c.images = newImageSet(c)
-	c.warnUnusedContexts()
-	if c.epoch, err = c.sourceDateEpoch(); err != nil {
+	if err := c.sourceDateEpoch(); err != nil {
 		return nil, err
 	}
+	c.warnUnusedContexts()
 	return c, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -89,7 +88,7 @@ func (c *converter) dispatchCopy(ctx context.Context, s *stageState, req copyReq
 	if err != nil {
 		return err
 	}
-	source, fromContext, err := c.copySource(ctx, s, req.cmd)
+	source, used, err := c.copySource(ctx, s, req.cmd)
 	if err != nil {
 		return err
 	}
@@ -97,8 +96,8 @@ func (c *converter) dispatchCopy(ctx context.Context, s *stageState, req copyReq
 		if err := c.addCopySource(plan, source, src); err != nil {
 			return err
 		}
-		if fromContext && !isURL(src) {
-			c.ctxPaths[path.Join("/", filepath.ToSlash(src))] = struct{}{}
+		if used != nil && !isURL(src) {
+			used.add(src)
 		}
 	}
 	if err := addHeredocSources(plan); err != nil {
@@ -152,15 +151,16 @@ func (c *converter) showResolvedFrom(cmd sourcedCommand) string {
 	return strings.Replace(text, "--from="+cp.From, "--from="+edges[0].Ref, 1)
 }
 
-// copySource is the state COPY reads from: the --from stage or image, or
-// the build context.
-func (c *converter) copySource(ctx context.Context, s *stageState, cmd instructions.Command) (llb.State, bool, error) {
+// copySource is the state COPY reads from (the --from stage, image or
+// named context, or the build context) and the set its source paths are
+// recorded in (nil for a stage or an image).
+func (c *converter) copySource(ctx context.Context, s *stageState, cmd instructions.Command) (llb.State, pathSet, error) {
 	edges := c.edgesOf(cmd)
 	if len(edges) == 0 {
-		return llb.NewState(c.buildContext), true, nil
+		return llb.NewState(c.buildContext), c.copySink(nil), nil
 	}
 	st, err := c.nodeState(ctx, edges[0].To, cmd.Location())
-	return st, false, err
+	return st, c.copySink(edges[0].To), err
 }
 
 func (c *converter) addCopySource(plan *copyPlan, source llb.State, src string) error {

@@ -142,6 +142,9 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 	if err != nil {
 		return nil, err
 	}
+	if err := c.resolveEpoch(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.resolveWithTriggers(ctx); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
 
 	"github.com/moby/buildkit/client/llb"
@@ -17,37 +18,57 @@ import (
 
 // namedContext looks up a --build-context for name at platform p; nil when
 // there is none or when converting offline.
-func (c *converter) namedContext(name string, p ocispecs.Platform) (*dockerui.NamedContext, error) {
+// A local context sends only the paths in used (nil: all of it).
+func (c *converter) namedContext(name string, p ocispecs.Platform, used pathSet) (*dockerui.NamedContext, error) {
 	if c.opt.Client == nil {
 		return nil, nil
 	}
-	return c.opt.Client.NamedContext(name, dockerui.ContextOpt{
+	opt := dockerui.ContextOpt{
 		Platform:    &p,
 		ResolveMode: c.opt.ImageResolveMode.String(),
-	})
+	}
+	if used != nil {
+		opt.AsyncLocalOpts = used.localOpts
+	}
+	return c.opt.Client.NamedContext(name, opt)
 }
 
 // hasNamedContext tells the graph which names a --build-context replaces.
 func (c *converter) hasNamedContext(name string) bool {
-	nc, err := c.namedContext(name, c.platform.target)
+	nc, err := c.namedContext(name, c.platform.target, nil)
 	return err == nil && nc != nil
 }
 
-// loadContext loads a named context; a context without an image config
-// (a local directory, say) gets the empty image's config.
-func (c *converter) loadContext(ctx context.Context, name string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
-	nc, err := c.namedContext(name, p)
+// loadContext loads the named context n; a context without an image
+// config (a local directory, say) gets the empty image's config.
+// A context is loaded once per platform: its ONBUILD triggers are read
+// before the stages are converted, and several instructions may use it.
+// Callers clone the config before changing it.
+func (c *converter) loadContext(ctx context.Context, n *stages.Node, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
+	key := platformKey{n, platforms.FormatAll(platforms.Normalize(p))}
+	if l, ok := c.loadedContexts[key]; ok {
+		return l.state, l.img, nil
+	}
+	nc, err := c.namedContext(n.Name, p, c.namedPaths(n))
 	if err != nil {
 		return llb.State{}, nil, err
 	}
 	if nc == nil {
-		return llb.State{}, nil, errors.Errorf("named context %q disappeared during the build", name)
+		return llb.State{}, nil, errors.Errorf("named context %q disappeared during the build", n.Name)
 	}
 	st, img, err := nc.Load(ctx)
 	if err != nil {
-		return llb.State{}, nil, errors.Wrapf(err, "loading build context %q", name)
+		return llb.State{}, nil, errors.Wrapf(err, "loading build context %q", n.Name)
 	}
+	c.loadedContexts[key] = loadedContext{*st, img}
 	return *st, img, nil
+}
+
+// loadedContext is a named context's filesystem and config (nil for a
+// directory).
+type loadedContext struct {
+	state llb.State
+	img   *dockerspec.DockerOCIImage
 }
 
 // initReplacedStage starts a stage that a --build-context of the same name
@@ -56,7 +77,7 @@ func (c *converter) initReplacedStage(ctx context.Context, s *stageState) error 
 	if err := c.setDeclaredPlatform(s); err != nil {
 		return err
 	}
-	st, img, err := c.loadContext(ctx, s.node.Name, s.platform)
+	st, img, err := c.loadContext(ctx, s.node, s.platform)
 	if err != nil {
 		return err
 	}
@@ -78,7 +99,8 @@ func (c *converter) initFromContext(ctx context.Context, s *stageState, base *st
 	if err := c.setDeclaredPlatform(s); err != nil {
 		return err
 	}
-	st, img, err := c.loadContext(ctx, base.Name, s.platform)
+	c.useWhole(base)
+	st, img, err := c.loadContext(ctx, base, s.platform)
 	if err != nil {
 		return err
 	}
@@ -89,21 +111,24 @@ func (c *converter) initFromContext(ctx context.Context, s *stageState, base *st
 	s.baseImg = cloneImagePtr(img)
 	s.image = cloneImage(*img)
 	s.image.Created = nil
+	s.image.Config.OnBuild = nil // consumed by this stage's triggers
 	s.state = st.Platform(s.platform)
 	return nil
 }
 
 // setDeclaredPlatform gives s its FROM --platform, or the target platform.
-func (c *converter) setDeclaredPlatform(s *stageState) error {
-	p, err := stagePlatform(s.node)
-	if err != nil {
-		return err
+func (c *converter) setDeclaredPlatform(s *stageState) (err error) {
+	s.platform, err = c.declaredPlatform(s.node)
+	return err
+}
+
+// declaredPlatform is stage n's FROM --platform, or the target platform.
+func (c *converter) declaredPlatform(n *stages.Node) (ocispecs.Platform, error) {
+	p, err := stagePlatform(n)
+	if err != nil || p == nil {
+		return c.platform.target, err
 	}
-	s.platform = c.platform.target
-	if p != nil {
-		s.platform = *p
-	}
-	return nil
+	return *p, nil
 }
 
 // warnUnusedContexts names every --build-context that replaces nothing in
@@ -117,6 +142,9 @@ func (c *converter) warnUnusedContexts() {
 	// contexts = { fe = "target:frontend" }), not an input of the build.
 	if syntax, _, _ := strings.Cut(strings.TrimSpace(c.opt.BuildArgs["BUILDKIT_SYNTAX"]), " "); syntax != "" {
 		used[familiarName(syntax)] = true
+	}
+	if c.epochContext != "" {
+		used[familiarName(c.epochContext)] = true // SOURCE_DATE_EPOCH reads it
 	}
 	for _, n := range c.graph.Stages {
 		if n.Kind == stages.KindContext {

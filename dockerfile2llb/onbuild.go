@@ -3,6 +3,7 @@ package dockerfile2llb
 import (
 	"context"
 
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/myorg/multistage/stages"
 )
 
@@ -18,18 +19,18 @@ func (c *converter) resolveWithTriggers(ctx context.Context) error {
 		}
 		grew := false
 		for _, n := range c.graph.Order {
-			if taken[n] || n.Kind != stages.KindStage || n.Base == nil || n.Base.Kind != stages.KindImage {
+			if taken[n] || n.Kind != stages.KindStage || n.Base == nil {
 				continue
 			}
 			taken[n] = true
-			img, err := c.baseImageOf(ctx, n)
+			triggers, err := c.baseTriggers(ctx, n)
 			if err != nil {
 				return err
 			}
-			if len(img.config.Config.OnBuild) == 0 {
+			if len(triggers) == 0 {
 				continue
 			}
-			added, err := c.graph.AddImageTriggers(n, img.config.Config.OnBuild)
+			added, err := c.graph.AddImageTriggers(n, triggers)
 			if err != nil {
 				return err
 			}
@@ -41,18 +42,40 @@ func (c *converter) resolveWithTriggers(ctx context.Context) error {
 	}
 }
 
+// baseTriggers are the ONBUILD triggers in the config of what stage n is
+// built FROM: an image, or a named context that is not a stage of this
+// Dockerfile (docker-image://, oci-layout://; a directory has no config).
+func (c *converter) baseTriggers(ctx context.Context, n *stages.Node) ([]string, error) {
+	switch {
+	case n.Base.Kind == stages.KindImage:
+		img, err := c.baseImageOf(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		return img.config.Config.OnBuild, nil
+	case n.Base.Kind == stages.KindContext && !n.Base.IsStage():
+		p, err := c.declaredPlatform(n)
+		if err != nil {
+			return nil, err
+		}
+		_, img, err := c.loadContext(ctx, n.Base, p)
+		if err != nil || img == nil {
+			return nil, parser.WithLocation(err, n.Stage.Location)
+		}
+		return img.Config.OnBuild, nil
+	}
+	return nil, nil
+}
+
 // baseImageOf returns the resolved FROM image of stage n.
 func (c *converter) baseImageOf(ctx context.Context, n *stages.Node) (*resolvedImage, error) {
 	name, err := normalizeImageName(n.BaseName)
 	if err != nil {
 		return nil, err
 	}
-	p, err := stagePlatform(n)
+	p, err := c.declaredPlatform(n)
 	if err != nil {
 		return nil, err
 	}
-	if p == nil {
-		p = &c.platform.target
-	}
-	return c.images.get(ctx, name, *p)
+	return c.images.get(ctx, name, p)
 }

@@ -42,13 +42,26 @@ func parseGitSource(src string) (*dfgitutil.GitRef, bool, error) {
 }
 
 func (c *converter) addGitSource(plan *copyPlan, ref *dfgitutil.GitRef) error {
-	opts := []llb.GitOption{llb.WithCustomName(plan.name), llb.GitRef(ref.Ref)}
+	opts, err := c.gitOptions(ref, plan.req.keepGitDir, plan.req.checksum)
+	if err != nil {
+		return err
+	}
+	// Upstream leaves remote sources without a location; ours names the
+	// ADD line, so a failed clone or checksum shows the instruction.
+	opts = append(opts, llb.WithCustomName(plan.name), c.location(plan.req.cmd.Location()))
+	plan.add(llb.Git(ref.Remote, "", opts...), "/", &llb.CopyInfo{CreateDestPath: true})
+	return nil
+}
+
+// gitOptions are the options of a git source: the ref and what ADD's
+// --keep-git-dir and --checksum or the URL's query ask for.
+func (c *converter) gitOptions(ref *dfgitutil.GitRef, keep *bool, checksum string) ([]llb.GitOption, error) {
+	opts := []llb.GitOption{llb.GitRef(ref.Ref)}
 	if c.opt.GitAdvice {
 		opts = append(opts, llb.GitAdvice(true))
 	}
-	keep := plan.req.keepGitDir
 	if keep != nil && ref.KeepGitDir != nil && *keep != *ref.KeepGitDir {
-		return errors.New("--keep-git-dir and the keep-git-dir query parameter disagree")
+		return nil, errors.New("--keep-git-dir and the keep-git-dir query parameter disagree")
 	}
 	if ref.KeepGitDir != nil {
 		keep = ref.KeepGitDir
@@ -56,9 +69,8 @@ func (c *converter) addGitSource(plan *copyPlan, ref *dfgitutil.GitRef) error {
 	if keep != nil && *keep {
 		opts = append(opts, llb.KeepGitDir())
 	}
-	checksum := plan.req.checksum
 	if checksum != "" && ref.Checksum != "" && checksum != ref.Checksum {
-		return errors.Errorf("--checksum=%s and the checksum in the URL (%s) disagree", checksum, ref.Checksum)
+		return nil, errors.Errorf("--checksum=%s and the checksum in the URL (%s) disagree", checksum, ref.Checksum)
 	}
 	if ref.Checksum != "" {
 		checksum = ref.Checksum
@@ -75,22 +87,24 @@ func (c *converter) addGitSource(plan *copyPlan, ref *dfgitutil.GitRef) error {
 	if ref.FetchByCommit {
 		opts = append(opts, llb.GitFetchByCommit())
 	}
-	// Upstream leaves remote sources without a location; ours names the
-	// ADD line, so a failed clone or checksum shows the instruction.
-	opts = append(opts, c.location(plan.req.cmd.Location()))
-	plan.add(llb.Git(ref.Remote, "", opts...), "/", &llb.CopyInfo{CreateDestPath: true})
-	return nil
+	return opts, nil
+}
+
+// httpFilename is the name a download is saved as: the URL's last path
+// element.
+func httpFilename(src string) string {
+	if u, err := url.Parse(src); err == nil {
+		if base := path.Base(u.Path); base != "." && base != "/" {
+			return base
+		}
+	}
+	return "__unnamed__"
 }
 
 // addHTTPSource downloads src. Remote archives are not unpacked unless
 // --unpack asks for it.
 func (c *converter) addHTTPSource(plan *copyPlan, src string) error {
-	name := "__unnamed__"
-	if u, err := url.Parse(src); err == nil {
-		if base := path.Base(u.Path); base != "." && base != "/" {
-			name = base
-		}
-	}
+	name := httpFilename(src)
 	var checksum digest.Digest
 	if plan.req.checksum != "" {
 		var err error

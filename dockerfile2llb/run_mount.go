@@ -17,12 +17,13 @@ import (
 // runMounts converts RUN --mount flags, in flag order.
 func (c *converter) runMounts(ctx context.Context, s *stageState, cmd *instructions.RunCommand) ([]llb.RunOption, error) {
 	sources := map[int]llb.State{}
+	used := map[int]pathSet{}
 	for _, e := range c.edgesOf(cmd) {
 		st, err := c.nodeState(ctx, e.To, nil)
 		if err != nil {
 			return nil, err
 		}
-		sources[e.MountIndex] = st
+		sources[e.MountIndex], used[e.MountIndex] = st, c.copySink(e.To)
 	}
 	var out []llb.RunOption
 	for i, m := range instructions.GetMounts(cmd) {
@@ -35,6 +36,9 @@ func (c *converter) runMounts(ctx context.Context, s *stageState, cmd *instructi
 			opt, err = sshMount(m)
 		default:
 			src, fromOther := sources[i]
+			if ps := used[i]; ps != nil {
+				ps.add(m.Source)
+			}
 			opt, err = c.fsMount(ctx, s, m, src, fromOther)
 		}
 		if err != nil {
@@ -58,7 +62,7 @@ func (c *converter) fsMount(ctx context.Context, s *stageState, m *instructions.
 		src = llb.Scratch()
 	default:
 		src = llb.NewState(c.buildContext)
-		c.ctxPaths[path.Join("/", filepath.ToSlash(m.Source))] = struct{}{}
+		c.ctxPaths.add(m.Source)
 	}
 	if m.ReadOnly {
 		opts = append(opts, llb.Readonly)

@@ -444,6 +444,10 @@ type statusLog struct {
 	mu    sync.Mutex
 	buf   strings.Builder
 	names map[string]int
+	// vertexNames and transferred (the most bytes a "transferring" status
+	// reported) are by vertex digest; String lists them at the end.
+	vertexNames map[string]string
+	transferred map[string]int64
 }
 
 func (l *statusLog) add(st *client.SolveStatus) {
@@ -460,8 +464,12 @@ func (l *statusLog) add(st *client.SolveStatus) {
 		}
 		return n
 	}
+	if l.vertexNames == nil {
+		l.vertexNames, l.transferred = map[string]string{}, map[string]int64{}
+	}
 	for _, v := range st.Vertexes {
 		n := id(v.Digest.String())
+		l.vertexNames[v.Digest.String()] = v.Name
 		switch {
 		case v.Error != "":
 			fmt.Fprintf(&l.buf, "#%d %s ERROR: %s\n", n, v.Name, v.Error)
@@ -487,12 +495,41 @@ func (l *statusLog) add(st *client.SolveStatus) {
 	for _, w := range st.Warnings {
 		fmt.Fprintf(&l.buf, "WARNING: %s\n", w.Short)
 	}
+	for _, s := range st.Statuses {
+		if d := s.Vertex.String(); s.Name == "transferring" && s.Current > l.transferred[d] {
+			l.transferred[d] = s.Current
+		}
+	}
 }
 
+// String is the log, then one "#N NAME: transferred X bytes" line per
+// vertex that sent files from the client (transferredBytes reads them).
 func (l *statusLog) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.buf.String()
+	var tail strings.Builder
+	digests := make([]string, 0, len(l.transferred))
+	for d := range l.transferred {
+		digests = append(digests, d)
+	}
+	sort.Strings(digests)
+	for _, d := range digests {
+		fmt.Fprintf(&tail, "#%d %s: transferred %d bytes\n", l.names[d], l.vertexNames[d], l.transferred[d])
+	}
+	return l.buf.String() + tail.String()
+}
+
+// transferredBytes is the most any vertex called name transferred, as a
+// statusLog's String reports it.
+func transferredBytes(log, name string) int64 {
+	var most int64
+	re := regexp.MustCompile(`(?m)^#\d+ ` + regexp.QuoteMeta(name) + `: transferred (\d+) bytes$`)
+	for _, m := range re.FindAllStringSubmatch(log, -1) {
+		var n int64
+		fmt.Sscan(m[1], &n)
+		most = max(most, n)
+	}
+	return most
 }
 
 // ociResult is what readOCI finds in an OCI layout tarball.

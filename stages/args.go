@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -94,4 +95,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Delete removes key.
+func (a *Args) Delete(key string) {
+	if _, ok := a.values[key]; !ok {
+		return
+	}
+	delete(a.values, key)
+	a.keys = slices.DeleteFunc(a.keys, func(k string) bool { return k == key })
 }

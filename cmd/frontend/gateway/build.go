@@ -60,20 +60,44 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if res, handled, err := handleSubrequest(ctx, bc, src.Data, convertOpt); handled || err != nil {
 		return res, err
 	}
+	scan, err := newSBOMScan(ctx, c, bc)
+	if err != nil {
+		return nil, err
+	}
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (_ *dockerui.BuildResult, err error) {
 		// dockerui runs this in a goroutine of its own: a panic here
 		// would not reach Build's recover.
 		defer safe.Recover(&err, "converting and solving for "+platformName(platform))
-		return solvePlatform(ctx, c, bc, src.Data, convertOpt, platform, idx)
+		res, err := solvePlatform(ctx, c, bc, src.Data, convertOpt, platform, idx)
+		if res != nil {
+			scan.add(platform, res.sbom)
+		}
+		return res.built(), err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := scan.attach(ctx, c, rb); err != nil {
 		return nil, err
 	}
 	return rb.Finalize()
 }
 
+// platformResult is one platform built, with what its SBOM scan reads.
+type platformResult struct {
+	*dockerui.BuildResult
+	sbom *dockerfile2llb.SBOMTargets
+}
+
+func (r *platformResult) built() *dockerui.BuildResult {
+	if r == nil {
+		return nil
+	}
+	return r.BuildResult
+}
+
 // solvePlatform converts and solves one platform of a build.
-func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt, platform *ocispecs.Platform, idx int) (*dockerui.BuildResult, error) {
+func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt, platform *ocispecs.Platform, idx int) (*platformResult, error) {
 	opt.BuildArgs = maps.Clone(opt.BuildArgs)
 	opt.TargetPlatform = platform
 	if idx != 0 {
@@ -95,7 +119,10 @@ func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt
 	if err != nil {
 		return nil, err
 	}
-	return &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage, Epoch: res.Epoch}, nil
+	return &platformResult{
+		BuildResult: &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage, Epoch: res.Epoch},
+		sbom:        res.SBOM,
+	}, nil
 }
 
 func platformName(p *ocispecs.Platform) string {

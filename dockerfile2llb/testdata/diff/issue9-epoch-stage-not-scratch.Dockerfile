@@ -1,0 +1,6 @@
+# diff: expect=error
+ARG SOURCE_DATE_EPOCH=mysource
+FROM alpine AS mysource
+ADD https://example.com/src.tar /
+FROM alpine
+RUN echo built
