@@ -2,6 +2,7 @@ package dockerfile2llb
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"strconv"
 	"strings"
@@ -42,7 +43,11 @@ func (c *converter) sourceDateEpoch() error {
 		c.epoch = &t
 		return nil
 	}
-	src, err := c.epochSourceFor(v)
+	where := fmt.Sprintf("the build arg %s=%q", epochKey, v)
+	if !fromBuildArg {
+		where = fmt.Sprintf("ARG %s=%q", epochKey, v)
+	}
+	src, err := c.epochSourceFor(v, where)
 	if err != nil && !fromBuildArg {
 		err = parser.WithLocation(err, c.globalArgLocation(epochKey))
 	}
@@ -51,8 +56,9 @@ func (c *converter) sourceDateEpoch() error {
 }
 
 // epochSourceFor reads the forms upstream accepts besides a number:
-// "context", the name of a named context, or the name of a stage.
-func (c *converter) epochSourceFor(v string) (*epochSource, error) {
+// "context", the name of a named context, or the name of a stage. where
+// says where v was given, for the error.
+func (c *converter) epochSourceFor(v, where string) (*epochSource, error) {
 	if v == "context" {
 		return &epochSource{logName: "[internal] resolve main build context metadata", load: func(ctx context.Context) (*llb.State, error) {
 			if c.opt.Client == nil {
@@ -84,8 +90,8 @@ func (c *converter) epochSourceFor(v string) (*epochSource, error) {
 			return st, nil
 		}}, nil
 	}
-	return nil, errors.Errorf("invalid SOURCE_DATE_EPOCH: %s: it must be a whole number of seconds since 1970-01-01 UTC "+
-		"(such as the output of git log -1 --format=%%ct), \"context\", or the name of a named context or of a stage", v)
+	return nil, errors.Errorf("invalid SOURCE_DATE_EPOCH: %s: %s is invalid: it must be a whole number of seconds since 1970-01-01 UTC "+
+		"(such as the output of git log -1 --format=%%ct), \"context\", or the name of a named context or of a stage", v, where)
 }
 
 // resolveEpoch reads the time of a pending epoch source and puts the
