@@ -88,6 +88,10 @@ func (c *converter) initReplacedStage(ctx context.Context, s *stageState) error 
 	}
 	s.image = cloneImage(*img)
 	s.image.Created = nil
+	// Upstream consumes (and never runs) the context's triggers here, so
+	// a replaced stage exported as the target has none, as a stage built
+	// FROM the context has none.
+	s.image.Config.OnBuild = nil
 	if img.OS != "" && img.Architecture != "" {
 		s.platform = ocispecs.Platform{OS: img.OS, Architecture: img.Architecture, Variant: img.Variant, OSVersion: img.OSVersion, OSFeatures: img.OSFeatures}
 	}

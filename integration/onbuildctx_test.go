@@ -29,16 +29,18 @@ RUN cat /out/ran > /out/seen
 		wantFile(t, r, "out/foo", "hello")
 		wantFile(t, r, "out/ran", "hello")
 		wantFile(t, r, "out/seen", "hello")
+		noTriggers(t, r)
 	}
 	kinds := []struct {
 		name  string
 		setup func(t *testing.T) *surfaceBuild
+		check func(t *testing.T, r *result)
 	}{
 		{"docker-image", func(t *testing.T) *surfaceBuild {
 			ref := e.registry + "/multistage/onbuild-context:" + freshNonce(t)
 			pushImage(t, e, ref, baseImage)
 			return &surfaceBuild{dockerfile: dockerfile, attrs: map[string]string{"context:base": "docker-image://" + ref}}
-		}},
+		}, check},
 		{"oci-layout", func(t *testing.T) *surfaceBuild {
 			store, dgst := buildOCILayout(t, e, baseImage)
 			return &surfaceBuild{
@@ -46,14 +48,38 @@ RUN cat /out/ran > /out/seen
 				attrs:      map[string]string{"context:base": "oci-layout://onbuildstore@" + dgst},
 				ociStores:  map[string]content.Store{"onbuildstore": store},
 			}
+		}, check},
+		// A context replacing the target stage: its triggers are consumed
+		// without running, as upstream does, and the image has none.
+		{"replaced-target", func(t *testing.T) *surfaceBuild {
+			ref := e.registry + "/multistage/onbuild-context:" + freshNonce(t)
+			pushImage(t, e, ref, baseImage)
+			return &surfaceBuild{
+				// (Upstream still resolves what the triggers name, so
+				// otherstage must exist.)
+				dockerfile: "FROM busybox AS otherstage\nFROM {{REGISTRY}}/multistage/never-pushed:never AS base\nRUN false\n",
+				attrs:      map[string]string{"context:base": "docker-image://" + ref, "target": "base"},
+			}
+		}, func(t *testing.T, r *result) {
+			wantNoFile(t, r, "out/foo")
+			noTriggers(t, r)
 		}},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			b := k.setup(t)
 			forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
-				check(t, b.mustBuild(t, e, m))
+				k.check(t, b.mustBuild(t, e, m))
 			})
 		})
+	}
+}
+
+// noTriggers fails when the exported image still declares ONBUILD
+// triggers: the stage that ran them (or dropped them) consumed them.
+func noTriggers(t *testing.T, r *result) {
+	t.Helper()
+	if ob := exportedConfig(t, r).Config.OnBuild; len(ob) != 0 {
+		t.Errorf("exported image keeps ONBUILD %q", ob)
 	}
 }

@@ -27,7 +27,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"net/http/cgi"
@@ -1054,29 +1053,9 @@ func wantOnbuild(t *testing.T, what string, got, want []string) {
 // as OnBuild) of a single-platform surfaceBuild result from its OCI tarball.
 func exportedConfig(t *testing.T, r *result) *dockerspec.DockerOCIImage {
 	t.Helper()
-	f, err := os.Open(filepath.Join(filepath.Dir(r.dir), "image.tar"))
+	blobs, err := tarFiles(filepath.Join(filepath.Dir(r.dir), "image.tar"), 1<<20)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	blobs := map[string][]byte{}
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Typeflag != tar.TypeReg || h.Size > 1<<20 {
-			continue
-		}
-		dt, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		blobs[strings.TrimPrefix(h.Name, "./")] = dt
 	}
 	blob := func(d ocispecs.Descriptor) []byte {
 		dt, ok := blobs["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()]
