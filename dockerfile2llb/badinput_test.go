@@ -28,7 +28,7 @@ var badInputs = []badInput{
 	{name: "mount-unknown-key", df: "FROM alpine\nRUN --mount=type=bind,foo=bar,target=/x true", want: "unexpected key 'foo' in 'foo=bar' (did you mean from?)", lines: []int{2}},
 	{name: "mount-cache-no-target", df: "FROM alpine\nRUN --mount=type=cache true", want: "target= is missing", lines: []int{2}},
 	{name: "mount-tmpfs-no-target", df: "FROM alpine\nRUN --mount=type=tmpfs,size=1m true", want: "target= is missing", lines: []int{2}},
-	{name: "mount-bind-target-root", df: "FROM alpine\nRUN --mount=type=bind,target=/ true", want: `target "/" would hide the whole filesystem`, lines: []int{2}},
+	{name: "mount-bind-target-root", df: "FROM alpine\nRUN --mount=type=bind,target=/ true", want: `invalid mount target "/"; it would hide the whole filesystem: mount somewhere below /`, lines: []int{2}},
 	{name: "mount-sharing-unknown", df: "FROM alpine\nRUN --mount=type=cache,target=/c,sharing=weird true", want: "use sharing=shared, private or locked", lines: []int{2}},
 	{name: "mount-sharing-on-bind", df: "FROM alpine\nRUN --mount=type=bind,target=/c,sharing=locked true", want: "invalid cache sharing set for bind mount", lines: []int{2}},
 	{name: "mount-mode-not-octal", df: "FROM alpine\nRUN --mount=type=cache,target=/c,mode=abc true", want: "invalid value abc for mode; mode is an octal permission", lines: []int{2}},
@@ -57,19 +57,19 @@ var badInputs = []badInput{
 	// COPY and ADD flags
 	{name: "chmod-out-of-range", df: "FROM alpine\nCOPY --chmod=999 a /a", want: "invalid chmod parameter: '999'", lines: []int{2}},
 	{name: "chmod-hex", df: "FROM alpine\nADD --chmod=0x755 a /a", want: "invalid chmod parameter: '0x755'", lines: []int{2}},
-	{name: "chmod-symbolic-bad", df: "FROM alpine\nCOPY --chmod=u+q a /a", want: "--chmod=u+q: invalid syntax; use an octal mode such as 0755 or a symbolic one", lines: []int{2}},
-	{name: "chown-name-with-link", df: "FROM alpine\nCOPY --link --chown=app a /a", want: "--chown=app: names cannot be looked up in a --link layer", lines: []int{2}},
+	{name: "chmod-symbolic-bad", df: "FROM alpine\nCOPY --chmod=u+q a /a", want: "invalid syntax; --chmod=u+q: use an octal mode such as 0755 or a symbolic one", lines: []int{2}},
+	{name: "chown-name-with-link", df: "FROM alpine\nCOPY --link --chown=app a /a", want: "--chown=app: user and group names can't be resolved when used with --link, use numeric uid[:gid] instead; a --link layer has no /etc/passwd", lines: []int{2}},
 	{name: "chown-group-name-with-link", df: "FROM alpine\nADD --link --chown=1000:staff https://example.com/f /f", want: "use numeric uid[:gid]", lines: []int{2}},
 	{name: "link-not-bool", df: "FROM alpine\nCOPY --link=maybe a /a", want: "expecting boolean value for flag --link, not: maybe", lines: []int{2}},
 	{name: "parents-not-bool", df: "FROM alpine\nCOPY --parents=maybe a /a", want: "expecting boolean value for flag --parents", lines: []int{2}},
 	{name: "unpack-not-bool", df: "FROM alpine\nADD --unpack=maybe a.tar /a", want: "expecting boolean value for flag --unpack", lines: []int{2}},
 	{name: "checksum-on-copy", df: "FROM alpine\nCOPY --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d a /a", want: "unknown flag: --checksum", lines: []int{2}},
 	{name: "checksum-local-file", df: "FROM alpine\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d local.txt /x", want: "--checksum needs an HTTP(S) or git source", lines: []int{2}},
-	{name: "checksum-algorithm", df: "FROM alpine\nADD --checksum=md5:xyz https://example.com/f /f", want: "--checksum=md5:xyz: unsupported digest algorithm", lines: []int{2}},
+	{name: "checksum-algorithm", df: "FROM alpine\nADD --checksum=md5:xyz https://example.com/f /f", want: "unsupported digest algorithm; in --checksum=md5:xyz", lines: []int{2}},
 	{name: "checksum-length", df: "FROM alpine\nADD --checksum=sha256:abc https://example.com/f /f", want: "invalid checksum digest length", lines: []int{2}},
 	{name: "checksum-several-sources", df: "FROM alpine\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a https://example.com/b /d/", want: "--checksum needs exactly one source", lines: []int{2}},
-	{name: "copy-url", df: "FROM alpine\nCOPY https://example.com/f /f", want: "COPY cannot download URLs; use ADD https://example.com/f", lines: []int{2}},
-	{name: "copy-git", df: "FROM alpine\nCOPY https://github.com/moby/buildkit.git /src", want: "COPY cannot fetch git sources; use ADD", lines: []int{2}},
+	{name: "copy-url", df: "FROM alpine\nCOPY https://example.com/f /f", want: "source can't be a URL for COPY; use ADD https://example.com/f", lines: []int{2}},
+	{name: "copy-git", df: "FROM alpine\nCOPY https://github.com/moby/buildkit.git /src", want: "source can't be a git ref for COPY; use ADD https://github.com/moby/buildkit.git", lines: []int{2}},
 	{name: "git-ref-conflict", df: "FROM alpine\nADD https://github.com/moby/buildkit.git?ref=main#other /src", want: `ref conflicts: "other" vs "main"`, lines: []int{2}},
 	{name: "git-keep-dir-conflict", df: "FROM alpine\nADD --keep-git-dir=false https://github.com/moby/buildkit.git?keep-git-dir=true /src", want: "--keep-git-dir and the keep-git-dir query parameter disagree", lines: []int{2}},
 	{name: "git-checksum-conflict", df: "FROM alpine\nADD --checksum=deadbeef https://github.com/moby/buildkit.git?checksum=cafebabe /src", want: "--checksum=deadbeef and the checksum in the URL (cafebabe) disagree", lines: []int{2}},
@@ -88,9 +88,9 @@ var badInputs = []badInput{
 	{name: "from-required-var", df: "FROM ${IMG:?give_IMG}", want: "IMG: give_IMG", lines: []int{1}},
 
 	// Metadata instructions
-	{name: "expose-protocol", df: "FROM alpine\nEXPOSE 80/xyz", want: `protocol "xyz" is not tcp, udp or sctp`, lines: []int{2}},
-	{name: "expose-not-number", df: "FROM alpine\nEXPOSE abc", want: `invalid port "abc"`, lines: []int{2}},
-	{name: "expose-out-of-range", df: "FROM alpine\nEXPOSE 70000", want: `invalid port "70000"`, lines: []int{2}},
+	{name: "expose-protocol", df: "FROM alpine\nEXPOSE 80/xyz", want: `invalid port: "80/xyz": invalid proto: xyz; the protocol is tcp, udp or sctp`, lines: []int{2}},
+	{name: "expose-not-number", df: "FROM alpine\nEXPOSE abc", want: `invalid containerPort: abc; in port "abc"`, lines: []int{2}},
+	{name: "expose-out-of-range", df: "FROM alpine\nEXPOSE 70000", want: `invalid containerPort: 70000; in port "70000": "70000" is not a port number`, lines: []int{2}},
 	{name: "expose-range-reversed", df: "FROM alpine\nEXPOSE 80-70", want: "not a valid port range", lines: []int{2}},
 	{name: "volume-empty-json", df: "FROM alpine\nVOLUME []", want: "VOLUME requires at least one argument", lines: []int{2}},
 	{name: "volume-empty-string", df: "FROM alpine\nVOLUME \"\"", want: "VOLUME needs a path", lines: []int{2}},
@@ -166,6 +166,12 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("upstream converts this input: not a bad input (or mark it stricter)")
 			case up.Err != nil && bi.stricter:
 				t.Errorf("upstream rejects this input too (%v): it is not stricter", up.Err)
+			case up.Err != nil:
+				// Lines are checked above: some of upstream's are off by
+				// one (see stages.parseAST).
+				if ok, why := wordingMatches(dc.Data, up.Err, our.Err); !ok {
+					t.Errorf("%s:\n  upstream: %v\n  ours:     %v", why, up.Err, our.Err)
+				}
 			}
 		})
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/opencontainers/go-digest"
 	"github.com/pkg/errors"
 	mode "github.com/tonistiigi/dchapes-mode"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // copyRequest is what COPY and ADD have in common, so one function
@@ -116,7 +118,7 @@ func (c *converter) planCopy(ctx context.Context, s *stageState, req copyRequest
 	plan := &copyPlan{req: req, dest: dest, s: s}
 	if req.chown != "" {
 		if req.link && chownByName(req.chown) {
-			return nil, errors.Errorf("--chown=%s: names cannot be looked up in a --link layer, which has no /etc/passwd; use numeric uid[:gid]", req.chown)
+			return nil, errors.Errorf("--chown=%s: user and group names can't be resolved when used with --link, use numeric uid[:gid] instead; a --link layer has no /etc/passwd to look them up in", req.chown)
 		}
 		plan.common = append(plan.common, llb.WithUser(req.chown))
 	}
@@ -169,13 +171,13 @@ func (c *converter) addCopySource(plan *copyPlan, source llb.State, src string) 
 			return err
 		}
 		if !plan.req.add {
-			return errors.Errorf("COPY cannot fetch git sources; use ADD %s", src)
+			return errors.Errorf("source can't be a git ref for COPY; use ADD %s", src)
 		}
 		return c.addGitSource(plan, git)
 	}
 	if isHTTP(src) {
 		if !plan.req.add {
-			return errors.Errorf("COPY cannot download URLs; use ADD %s", src)
+			return errors.Errorf("source can't be a URL for COPY; use ADD %s", src)
 		}
 		return c.addHTTPSource(plan, src)
 	}
@@ -317,7 +319,7 @@ func parseChmod(v string) (*llb.ChmodOpt, error) {
 		if errors.As(err, &numErr) {
 			return nil, invalid
 		}
-		return nil, errors.Errorf("--chmod=%s: %v; use an octal mode such as 0755 or a symbolic one such as u+x,go-w", v, err)
+		return nil, errdetail.Append(err, "--chmod=%s: use an octal mode such as 0755 or a symbolic one such as u+x,go-w", v)
 	}
 	return &llb.ChmodOpt{ModeStr: v}, nil
 }
@@ -330,15 +332,15 @@ func checkChecksum(req copyRequest) error {
 		return errors.New("--checksum is only valid for ADD")
 	}
 	if len(req.params.SourcePaths) != 1 {
-		return errors.New("--checksum needs exactly one source")
+		return errors.New("checksum can't be specified for multiple sources; --checksum needs exactly one source")
 	}
 	src := req.params.SourcePaths[0]
 	if _, isGit, _ := parseGitSource(src); !isGit && !isHTTP(src) {
-		return errors.New("--checksum needs an HTTP(S) or git source")
+		return errors.New("checksum requires HTTP(S) or Git sources; --checksum needs an HTTP(S) or git source")
 	}
 	if isHTTP(src) {
 		if _, err := digest.Parse(req.checksum); err != nil {
-			return errors.Wrapf(err, "--checksum=%s", req.checksum)
+			return errdetail.Append(err, "in --checksum=%s", req.checksum)
 		}
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // withLine wraps err with a message and the Dockerfile ranges it concerns.
@@ -31,16 +33,6 @@ var fixes = []struct {
 	{regexp.MustCompile(`unsupported modifier \(\x{FFFD}\) in substitution`), "a ${ is missing its closing }"},
 }
 
-// fixedError is an error with the fix appended to its message. The error
-// it wraps, and so its Dockerfile location, is kept.
-type fixedError struct {
-	error
-	fix string
-}
-
-func (e *fixedError) Error() string { return e.error.Error() + "; " + e.fix }
-func (e *fixedError) Unwrap() error { return e.error }
-
 // withFix appends the fix for a known library error; other errors, and
 // nil, are returned unchanged.
 func withFix(err error) error {
@@ -50,7 +42,7 @@ func withFix(err error) error {
 	msg := err.Error()
 	for _, f := range fixes {
 		if f.re.MatchString(msg) {
-			return &fixedError{error: err, fix: f.fix}
+			return errdetail.Append(err, "%s", f.fix)
 		}
 	}
 	return err

@@ -43,32 +43,35 @@ func (c *converter) dispatchExpose(ctx context.Context, s *stageState, cmd *inst
 }
 
 // parseExposedPort reads [ip:][hostPort:]containerPort[-end][/proto].
+// Errors start with upstream's words.
 func parseExposedPort(spec string) ([]string, error) {
-	rest, proto, _ := strings.Cut(spec, "/")
-	if proto == "" {
-		proto = "tcp"
+	rest, rawProto, _ := strings.Cut(spec, "/")
+	if rest == "" {
+		return nil, errors.Errorf("invalid port: %q: no port specified", spec)
 	}
-	proto = strings.ToLower(proto)
+	proto := strings.ToLower(rawProto)
 	switch proto {
+	case "":
+		proto = "tcp"
 	case "tcp", "udp", "sctp":
 	default:
-		return nil, errors.Errorf("invalid port %q: protocol %q is not tcp, udp or sctp", spec, proto)
+		return nil, errors.Errorf("invalid port: %q: invalid proto: %s; the protocol is tcp, udp or sctp", spec, rawProto)
 	}
 	ip, hostPort, container := splitPortParts(rest)
 	if ip != "" && net.ParseIP(strings.Trim(ip, "[]")) == nil {
-		return nil, errors.Errorf("invalid port %q: %q is not an IP address", spec, ip)
+		return nil, errors.Errorf("invalid IP address: %s; in port %q", strings.Trim(ip, "[]"), spec)
 	}
 	start, end, err := parsePortRange(container)
 	if err != nil {
-		return nil, errors.Errorf("invalid port %q: container port %q: %v", spec, container, err)
+		return nil, errors.Errorf("invalid containerPort: %s; in port %q: %q is %v", container, spec, container, err)
 	}
 	if hostPort != "" {
 		hs, he, err := parsePortRange(hostPort)
 		if err != nil {
-			return nil, errors.Errorf("invalid port %q: host port %q: %v", spec, hostPort, err)
+			return nil, errors.Errorf("invalid hostPort: %s; in port %q: %q is %v", hostPort, spec, hostPort, err)
 		}
 		if he-hs != end-start && end != start {
-			return nil, errors.Errorf("invalid port %q: host and container port ranges differ in size", spec)
+			return nil, errors.Errorf("invalid ranges specified for container and host Ports: %s and %s; the ranges differ in size", container, hostPort)
 		}
 	}
 	out := make([]string, 0, end-start+1)

@@ -113,7 +113,7 @@ func (c *converter) resolveAllImages(ctx context.Context) error {
 		}
 		name, err := normalizeImageName(e.To.Name)
 		if err != nil {
-			return withLine(err, e.Location, "%s", e.Describe())
+			return inInstruction(err, e)
 		}
 		p, err := c.edgePlatform(e)
 		if err != nil {
@@ -124,7 +124,7 @@ func (c *converter) resolveAllImages(ctx context.Context) error {
 			eg.Go(func() (err error) {
 				defer safe.Recover(&err, "resolving "+name)
 				if _, err := c.images.get(ctx, name, p); err != nil {
-					return withLine(err, e.Location, "%s", e.Describe())
+					return c.unresolved(err, e)
 				}
 				return nil
 			})

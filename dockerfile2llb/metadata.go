@@ -8,6 +8,8 @@ import (
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/moby/sys/signal"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // The instructions in this file only change the image config; none of them
@@ -51,7 +53,7 @@ func dispatchVolume(s *stageState, c *instructions.VolumeCommand) error {
 	}
 	for _, v := range c.Volumes {
 		if v == "" {
-			return errors.New("VOLUME needs a path; an empty string was given")
+			return errors.New("VOLUME specified can not be an empty string; VOLUME needs a path")
 		}
 		s.image.Config.Volumes[v] = struct{}{}
 	}
@@ -102,7 +104,7 @@ func dispatchHealthcheck(s *stageState, c *instructions.HealthCheckCommand) erro
 
 func dispatchStopSignal(s *stageState, c *instructions.StopSignalCommand) error {
 	if _, err := signal.ParseSignal(c.Signal); err != nil {
-		return errors.Wrapf(err, "STOPSIGNAL %s", c.Signal)
+		return errdetail.Append(err, "STOPSIGNAL takes a signal name such as SIGTERM, or its number")
 	}
 	s.image.Config.StopSignal = c.Signal
 	s.history("STOPSIGNAL "+c.Signal, false)

@@ -9,6 +9,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/dfgitutil"
 	"github.com/opencontainers/go-digest"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // isURL reports a source that never comes from the build context.
@@ -31,7 +33,7 @@ func parseGitSource(src string) (*dfgitutil.GitRef, bool, error) {
 	ref, isGit, err := dfgitutil.ParseGitRef(src)
 	if err != nil {
 		if isGit {
-			return nil, false, errors.Wrapf(err, "git source %s", src)
+			return nil, false, errdetail.Append(err, "in git source %s", src)
 		}
 		return nil, false, nil
 	}
@@ -61,7 +63,7 @@ func (c *converter) gitOptions(ref *dfgitutil.GitRef, keep *bool, checksum strin
 		opts = append(opts, llb.GitAdvice(true))
 	}
 	if keep != nil && ref.KeepGitDir != nil && *keep != *ref.KeepGitDir {
-		return nil, errors.New("--keep-git-dir and the keep-git-dir query parameter disagree")
+		return nil, errors.New("inconsistent keep-git-dir configuration; --keep-git-dir and the keep-git-dir query parameter disagree")
 	}
 	if ref.KeepGitDir != nil {
 		keep = ref.KeepGitDir
@@ -70,7 +72,7 @@ func (c *converter) gitOptions(ref *dfgitutil.GitRef, keep *bool, checksum strin
 		opts = append(opts, llb.KeepGitDir())
 	}
 	if checksum != "" && ref.Checksum != "" && checksum != ref.Checksum {
-		return nil, errors.Errorf("--checksum=%s and the checksum in the URL (%s) disagree", checksum, ref.Checksum)
+		return nil, errors.Errorf("checksum mismatch %q != %q; --checksum=%s and the checksum in the URL (%s) disagree", checksum, ref.Checksum, checksum, ref.Checksum)
 	}
 	if ref.Checksum != "" {
 		checksum = ref.Checksum

@@ -9,7 +9,10 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/util/suggest"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/internal/errdetail"
 	"github.com/myorg/multistage/internal/safe"
 	"github.com/myorg/multistage/stages"
 	digest "github.com/opencontainers/go-digest"
@@ -44,11 +47,28 @@ func imageKey(name string, p ocispecs.Platform) string {
 	return name + " " + platforms.FormatAll(p)
 }
 
+// inInstruction adds the instruction and its line after the message, which
+// starts with upstream's words.
+func inInstruction(err error, e *stages.Edge) error {
+	return parser.WithLocation(errdetail.Append(err, "in %s", e.Describe()), e.Location)
+}
+
+// unresolved is an image that could not be resolved, as upstream words it
+// (the name as written, then the cause, and a close stage or common image
+// name), then the instruction.
+func (c *converter) unresolved(err error, e *stages.Edge) error {
+	names := c.graph.StageNames()
+	for _, repo := range []string{"alpine", "busybox", "centos", "debian", "golang", "ubuntu", "fedora"} {
+		names = append(names, repo, repo+":latest", "docker.io/library/"+repo, "docker.io/library/"+repo+":latest")
+	}
+	return inInstruction(suggest.WrapError(errors.Wrap(err, e.To.Name), e.To.Name, names, true), e)
+}
+
 // normalizeImageName turns "alpine" into "docker.io/library/alpine:latest".
 func normalizeImageName(name string) (string, error) {
 	ref, err := reference.ParseNormalizedNamed(name)
 	if err != nil {
-		return "", errors.Wrapf(err, "%q is not a valid image reference", name)
+		return "", errors.Wrapf(err, "failed to parse stage name %q", name)
 	}
 	return reference.TagNameOnly(ref).String(), nil
 }
@@ -70,7 +90,7 @@ func (c *converter) resolveImages(ctx context.Context) error {
 		// a malformed name is a Dockerfile error whatever the target.
 		name, err := normalizeImageName(e.To.Name)
 		if err != nil {
-			return withLine(err, e.Location, "%s", e.Describe())
+			return inInstruction(err, e)
 		}
 		if !c.graph.Reachable(e.From) {
 			continue
@@ -90,7 +110,7 @@ func (c *converter) resolveImages(ctx context.Context) error {
 			// A panic in a goroutine would pass every recover.
 			defer safe.Recover(&err, "resolving "+j.name)
 			if _, err := c.images.get(ctx, j.name, j.p); err != nil {
-				return withLine(err, j.edge.Location, "%s", j.edge.Describe())
+				return c.unresolved(err, j.edge)
 			}
 			return nil
 		})

@@ -12,6 +12,8 @@ import (
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/moby/buildkit/util/system"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // runMounts converts RUN --mount flags, in flag order.
@@ -42,7 +44,7 @@ func (c *converter) runMounts(ctx context.Context, s *stageState, cmd *instructi
 			opt, err = c.fsMount(ctx, s, m, src, fromOther)
 		}
 		if err != nil {
-			return nil, errors.Wrapf(err, "--mount #%d (type=%s)", i+1, m.Type)
+			return nil, errdetail.Append(err, "in --mount #%d (type=%s)", i+1, m.Type)
 		}
 		out = append(out, opt)
 	}
@@ -107,7 +109,7 @@ func cacheSharing(mode instructions.ShareMode) llb.CacheMountSharingMode {
 // mountTarget resolves a relative target against the working directory.
 func mountTarget(ctx context.Context, s *stageState, target string) (string, error) {
 	if target == "" {
-		return "", errors.New("target= is missing: say where to mount, e.g. target=/cache")
+		return "", errors.New(`invalid mount target "/"; target= is missing: say where to mount, e.g. target=/cache`)
 	}
 	if !system.IsAbsolutePath(filepath.Clean(target)) {
 		dir, err := s.state.GetDir(ctx)
@@ -117,7 +119,7 @@ func mountTarget(ctx context.Context, s *stageState, target string) (string, err
 		target = filepath.Join("/", dir, target)
 	}
 	if target == "/" {
-		return "", errors.Errorf("target %q would hide the whole filesystem; mount somewhere below /", target)
+		return "", errors.Errorf("invalid mount target %q; it would hide the whole filesystem: mount somewhere below /", target)
 	}
 	return target, nil
 }
@@ -219,7 +221,7 @@ func secretDest(id, target string, asEnv, onWindows bool) (*string, error) {
 // sshMount forwards an SSH agent socket; id defaults to "default".
 func sshMount(m *instructions.Mount) (llb.RunOption, error) {
 	if m.Source != "" {
-		return nil, errors.New("ssh mounts take no source=")
+		return nil, errors.New("ssh does not support source; ssh mounts take no source=")
 	}
 	opts := []llb.SSHOption{llb.SSHID(m.CacheID)}
 	if m.Target != "" {

@@ -419,7 +419,7 @@ default
 		df:     "main",
 		args:   []string{"--call=graph", "--target", "nope"},
 		code:   1,
-		stderr: []string{`target stage "nope" could not be found; available stages: base, tools, build, release`},
+		stderr: []string{`target stage "nope" could not be found; the stages are: base, tools, build, release`},
 	},
 
 	// --check and its aliases: exit status 1 on any warning.

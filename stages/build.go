@@ -6,7 +6,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
-	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // Input is what the graph is built from.
@@ -43,7 +44,7 @@ type builder struct {
 // in stages plus references.
 func Build(in Input) (*Graph, error) {
 	if len(in.Stages) == 0 {
-		return nil, errors.New("the Dockerfile has no FROM instruction, so there is no stage to build")
+		return nil, errNoStages
 	}
 	if in.GlobalArgs == nil {
 		in.GlobalArgs = NewArgs()
@@ -149,7 +150,7 @@ func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
 func (b *builder) expand(word string, loc []parser.Range, what string) (string, error) {
 	res, err := b.in.Lex.ProcessWordWithMatches(word, b.in.GlobalArgs)
 	if err != nil {
-		return "", parser.WithLocation(errors.Wrapf(err, "%s %s", what, word), loc)
+		return "", parser.WithLocation(errdetail.Append(err, "in %s %s", what, word), loc)
 	}
 	if strings.TrimSpace(res.Result) == "" {
 		return "", emptyAfterExpansion(what, word, loc, res.Unmatched)

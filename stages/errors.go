@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/util/suggest"
 	"github.com/pkg/errors"
@@ -36,8 +37,12 @@ func (e *Edge) Describe() string {
 }
 
 func emptyAfterExpansion(what, word string, loc []parser.Range, unmatched map[string]struct{}) error {
-	return withLocations(errors.Errorf("%s %s (line %d) is empty after expanding global ARGs; %s",
-		what, word, firstLine(loc), unsetHint(sortedKeys(unmatched))), loc)
+	upstream := ""
+	if what == "FROM" {
+		upstream = fmt.Sprintf("base name (%s) should not be blank; ", word)
+	}
+	return withLocations(errors.Errorf("%s%s %s (line %d) is empty after expanding global ARGs; %s",
+		upstream, what, word, firstLine(loc), unsetHint(sortedKeys(unmatched))), loc)
 }
 
 // unsetHint says how to give a value to the variables that expanded to
@@ -51,23 +56,44 @@ func unsetHint(unset []string) string {
 }
 
 func badIndex(what string, idx, count int, loc []parser.Range) error {
-	return withLocations(errors.Errorf("%s=%d (line %d): invalid stage index %d, the Dockerfile has stages 0 to %d",
-		what, idx, firstLine(loc), idx, count-1), loc)
+	return withLocations(errors.Errorf("invalid stage index %d; %s=%d (line %d): the Dockerfile has stages 0 to %d",
+		idx, what, idx, firstLine(loc), count-1), loc)
+}
+
+// Where upstream rejects the same Dockerfile, messages start with its
+// words (users' scripts and BuildKit's suite grep for them) and add ours.
+
+// circular is upstream's message for a stage that depends on itself.
+func circular(n *Node) string {
+	name := n.Name
+	if name == "" {
+		name = n.DisplayName()
+	}
+	return "circular dependency detected on stage: " + name
 }
 
 func selfReference(e *Edge) error {
-	return withLocations(errors.Errorf("%s refers to its own stage %q (line %d); a stage cannot use itself, copy from an earlier stage instead",
-		e.Describe(), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
+	return withLocations(errors.Errorf("%s; %s refers to its own stage %q (line %d); a stage cannot use itself, copy from an earlier stage instead",
+		circular(e.From), e.Describe(), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
 }
 
+// forwardReference reports an edge to a later stage. Upstream rejects it
+// only for COPY --from (FROM and --mount from= would pull an image of
+// that name), so only that one starts with upstream's words.
 func forwardReference(e *Edge) error {
 	to := e.To
-	return withLocations(errors.Errorf("%s in stage %q refers to stage %q, which is defined later (line %d); a stage can only use stages above it: move %q before line %d",
-		e.Describe(), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),
+	upstream := ""
+	if e.Kind == EdgeCopy {
+		upstream = fmt.Sprintf("cannot copy from stage %q, it needs to be defined before current stage %q; ", e.Raw, e.From.Name)
+	}
+	return withLocations(errors.Errorf("%s%s in stage %q refers to stage %q, which is defined later (line %d); a stage can only use stages above it: move %q before line %d",
+		upstream, e.Describe(), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),
 		e.Location, to.Stage.Location)
 }
 
-func cycleError(cycle []*Edge) error {
+// cycleError names root, the first stage (in Dockerfile order) from which
+// the cycle is reached, as upstream does, then the cycle itself.
+func cycleError(root *Node, cycle []*Edge) error {
 	names := []string{cycle[0].From.DisplayName()}
 	var steps []string
 	var locs [][]parser.Range
@@ -76,15 +102,20 @@ func cycleError(cycle []*Edge) error {
 		steps = append(steps, e.Describe())
 		locs = append(locs, e.Location)
 	}
-	return withLocations(errors.Errorf("stages form a cycle: %s (%s)", strings.Join(names, " -> "), strings.Join(steps, ", ")), locs...)
+	return withLocations(errors.Errorf("%s; stages form a cycle: %s (%s)", circular(root), strings.Join(names, " -> "), strings.Join(steps, ", ")), locs...)
 }
+
+// errNoStages is upstream's message for a Dockerfile without FROM, and
+// ours after it.
+var errNoStages = errors.New("dockerfile contains no stages to build; the Dockerfile has no FROM instruction")
 
 func unknownTarget(target string, names []string) error {
 	list := "the Dockerfile has no named stages"
 	if len(names) > 0 {
-		list = "available stages: " + strings.Join(names, ", ")
+		list = "the stages are: " + strings.Join(names, ", ")
 	}
-	return suggest.WrapError(errors.Errorf("target stage %q could not be found; %s", target, list), target, names, false)
+	err := suggest.WrapError(errors.Errorf("target stage %q could not be found", target), target, names, true)
+	return errors.Errorf("%s; %s", err, list)
 }
 
 func stageTypo(e *Edge, suggestion string, stage *Node) error {
@@ -94,7 +125,12 @@ func stageTypo(e *Edge, suggestion string, stage *Node) error {
 		// reading; stage names are lower case.
 		hint = "stage names are lower case, and FROM matches them exactly"
 	}
-	err := errors.Errorf("%s is not a stage of this Dockerfile: did you mean stage %q? (defined at line %d; %s)",
-		e.Describe(), suggestion, firstLine(stage.Stage.Location), hint)
+	upstream := ""
+	if _, err := reference.ParseNormalizedNamed(e.Ref); err != nil && e.Kind == EdgeFrom {
+		// Upstream fails on the name as an image reference.
+		upstream = fmt.Sprintf("failed to parse stage name %q: %v; ", e.Ref, err)
+	}
+	err := errors.Errorf("%s%s is not a stage of this Dockerfile: did you mean stage %q? (defined at line %d; %s)",
+		upstream, e.Describe(), suggestion, firstLine(stage.Stage.Location), hint)
 	return withLocations(err, e.Location)
 }

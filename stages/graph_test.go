@@ -529,13 +529,13 @@ var graphCases = []graphCase{
 		name:       "unknown target suggests a stage and lists them all",
 		dockerfile: df("FROM golang AS build", "FROM alpine AS test"),
 		target:     "biuld",
-		err:        []string{`target stage "biuld" could not be found; available stages: build, test`, "did you mean build?"},
+		err:        []string{`target stage "biuld" could not be found (did you mean build?); the stages are: build, test`, "did you mean build?"},
 	},
 	{
 		name:       "unknown target without a close name",
 		dockerfile: df("FROM golang AS build", "FROM alpine AS test"),
 		target:     "release",
-		err:        []string{`target stage "release" could not be found; available stages: build, test`},
+		err:        []string{`target stage "release" could not be found; the stages are: build, test`},
 		notErr:     "did you mean",
 	},
 	{
@@ -650,25 +650,25 @@ var graphCases = []graphCase{
 	{
 		name:       "negative index",
 		dockerfile: df("FROM alpine", "COPY --from=-1 /x /x"),
-		err:        []string{"COPY --from=-1 (line 2): invalid stage index -1, the Dockerfile has stages 0 to 0"},
+		err:        []string{"invalid stage index -1; COPY --from=-1 (line 2): the Dockerfile has stages 0 to 0"},
 		lines:      []int{2},
 	},
 	{
 		name:       "index past the last stage",
 		dockerfile: df("FROM alpine", "FROM alpine", "COPY --from=2 /x /x"),
-		err:        []string{"COPY --from=2 (line 3): invalid stage index 2, the Dockerfile has stages 0 to 1"},
+		err:        []string{"invalid stage index 2; COPY --from=2 (line 3): the Dockerfile has stages 0 to 1"},
 		lines:      []int{3},
 	},
 	{
 		name:       "index past the last stage in RUN --mount from",
 		dockerfile: df("FROM alpine", "RUN --mount=from=7,target=/x true"),
-		err:        []string{"RUN --mount from=7 (line 2): invalid stage index 7"},
+		err:        []string{"invalid stage index 7; RUN --mount from=7 (line 2)"},
 		lines:      []int{2},
 	},
 	{
 		name:       "index from an ARG past the last stage",
 		dockerfile: df("ARG N=3", "FROM alpine", "COPY --from=$N /x /x"),
-		err:        []string{"COPY --from=3 (line 3): invalid stage index 3"},
+		err:        []string{"invalid stage index 3; COPY --from=3 (line 3)"},
 		lines:      []int{3},
 	},
 

@@ -6,6 +6,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/internal/errdetail"
 )
 
 // ONBUILD triggers run first in a stage built FROM an image or stage that
@@ -58,7 +60,7 @@ func (b *builder) addTriggers(n *Node, exprs []string) error {
 	for _, expr := range exprs {
 		cmd, err := parseTrigger(expr, n.Stage.Location)
 		if err != nil {
-			return parser.WithLocation(errors.Wrapf(err, "ONBUILD trigger %q for stage %q", expr, n.DisplayName()), n.Stage.Location)
+			return parser.WithLocation(errdetail.Append(err, "in ONBUILD trigger %q for stage %q", expr, n.DisplayName()), n.Stage.Location)
 		}
 		n.Triggers = append(n.Triggers, cmd)
 		if err := b.resolveCommand(n, cmd); err != nil {

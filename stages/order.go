@@ -9,8 +9,8 @@ func checkOrder(g *Graph) error {
 			return selfReference(e)
 		}
 	}
-	if cycle := findCycle(g); cycle != nil {
-		return cycleError(cycle)
+	if root, cycle := findCycle(g); cycle != nil {
+		return cycleError(root, cycle)
 	}
 	for _, e := range g.Edges {
 		if e.To.IsStage() && e.To.Index > e.From.Index {
@@ -20,9 +20,10 @@ func checkOrder(g *Graph) error {
 	return nil
 }
 
-// findCycle returns the edges of one cycle among stages, or nil. It is an
-// iterative depth-first search: each node and edge is visited once.
-func findCycle(g *Graph) []*Edge {
+// findCycle returns the edges of one cycle among stages, or nil, and the
+// stage its search started from. It is an iterative depth-first search:
+// each node and edge is visited once.
+func findCycle(g *Graph) (*Node, []*Edge) {
 	const (
 		unvisited = iota
 		onPath
@@ -62,14 +63,14 @@ func findCycle(g *Graph) []*Edge {
 					}
 					path = append(path, f.via)
 				}
-				return append(path[start+1:], e)
+				return root, append(path[start+1:], e)
 			case unvisited:
 				state[e.To.Index] = onPath
 				stack = append(stack, frame{node: e.To, via: e})
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // markReachable walks from the target and fills Order and the reachable set.

@@ -94,7 +94,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 		return nil, err
 	}
 	if len(d.Stages) == 0 {
-		return nil, errors.New("the Dockerfile has no FROM instruction, so there is no stage to build")
+		return nil, errNoStages
 	}
 	return d, nil
 }
