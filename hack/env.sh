@@ -50,19 +50,6 @@ env_file_arg() {
 	printf '%s/%s\n' "$(cd "$(dirname "$f")" && pwd)" "$(basename "$f")"
 }
 
-# free_port prints a TCP port on 127.0.0.1 that nothing listens on now.
-free_port() {
-	local p i
-	for ((i = 0; i < 200; i++)); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
 # start NAME CMD...: run CMD in the background, logging to
 # $STATE/NAME.log, and record its PID for `down`.
 start() {

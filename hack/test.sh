@@ -10,7 +10,11 @@
 # MULTISTAGE_BUILDX_BUILDER, MULTISTAGE_FRONTEND_IMAGE if set): the frontend
 # image there is not rebuilt; run `hack/env.sh frontend` for that.
 #
-# Extra arguments go to `go test`, e.g. hack/test.sh -run TestScenarios/docs -v
+# Then hack/conformance.sh runs BuildKit's own Dockerfile suite against our
+# image (MULTISTAGE_CONFORMANCE=0 leaves it out).
+#
+# Extra arguments go to `go test` (and leave the conformance run out), e.g.
+# hack/test.sh -run TestScenarios/docs -v
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,5 +40,16 @@ fi
 tstart=$SECONDS
 rc=0
 go test -count=1 -timeout "${MULTISTAGE_TEST_TIMEOUT:-25m}" "$@" ./... || rc=$?
-log "go test took $((SECONDS - tstart))s; total $((SECONDS - start))s; exit $rc"
-exit "$rc"
+log "go test took $((SECONDS - tstart))s; exit $rc"
+
+# BuildKit's own Dockerfile suite against our image; skipped when go test
+# was asked for something narrower.
+crc=0
+if (($# == 0)) && [[ ${MULTISTAGE_CONFORMANCE:-1} != 0 ]]; then
+	cstart=$SECONDS
+	hack/conformance.sh || crc=$?
+	log "conformance took $((SECONDS - cstart))s; exit $crc"
+fi
+log "total $((SECONDS - start))s"
+((rc == 0)) || exit "$rc"
+exit "$crc"

@@ -30,6 +30,19 @@ BUILDX_PLUGIN=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
 
 tools_log() { printf '[tools] %s\n' "$*" >&2; }
 
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	local p i
+	for ((i = 0; i < 200; i++)); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # tools_apt installs the Debian packages the harness relies on, once.
 tools_apt() {
 	local missing=()
@@ -64,11 +77,12 @@ tools_module_copy() {
 	chmod -R u+w "$dest"
 }
 
-# tools_build NAME VERSION MODULE LDFLAGS PKG... : build PKGs inside a copy of
-# MODULE@VERSION into $MULTISTAGE_TOOLS/NAME-VERSION, atomically.
-tools_build() {
-	local name=$1 version=$2 module=$3 ldflags=$4
-	shift 4
+# tools_build_in NAME VERSION MODULE CMD...: run CMD inside a writable copy of
+# MODULE@VERSION with $OUT set to a fresh directory; $OUT then becomes
+# $MULTISTAGE_TOOLS/NAME-VERSION, atomically. Skipped when already built.
+tools_build_in() {
+	local name=$1 version=$2 module=$3
+	shift 3
 	local out=$MULTISTAGE_TOOLS/$name-$version
 	if [[ -f $out/.complete ]]; then
 		return 0
@@ -82,14 +96,24 @@ tools_build() {
 	mkdir -p "$work/out"
 	(
 		cd "$work/src"
-		export GOFLAGS=-buildvcs=false GOWORK=off
-		go build -trimpath -ldflags "$ldflags" -o "$work/out/" "$@"
+		export GOFLAGS=-buildvcs=false GOWORK=off OUT=$work/out
+		"$@"
 	)
 	touch "$work/out/.complete"
 	rm -rf "$out"
 	mv "$work/out" "$out"
 	rm -rf "$work"
 	tools_log "built $name $version in $((SECONDS - start))s"
+}
+
+# tools_build NAME VERSION MODULE LDFLAGS PKG...: `go build` PKGs of
+# MODULE@VERSION into $MULTISTAGE_TOOLS/NAME-VERSION.
+tools_build() {
+	local name=$1 version=$2 module=$3 ldflags=$4
+	shift 4
+	# shellcheck disable=SC2016 # $OUT is expanded by the inner shell
+	tools_build_in "$name" "$version" "$module" \
+		bash -c 'go build -trimpath -ldflags "$0" -o "$OUT/" "$@"' "$ldflags" "$@"
 }
 
 tools_ensure() {
