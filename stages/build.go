@@ -24,12 +24,14 @@ type Input struct {
 	// RawMountFrom are RUN --mount from= values as written, when the
 	// Stages hold them already expanded (Dockerfile.RawMountFrom).
 	RawMountFrom map[MountKey]string
+	// MountTargets are the --mount target= values (Dockerfile.MountTargets).
+	MountTargets map[MountKey]string
 }
 
 // FromDockerfile is the Input for a parsed Dockerfile.
 func FromDockerfile(d *Dockerfile, target string, hasNamedContext func(string) bool) Input {
 	return Input{Stages: d.Stages, GlobalArgs: d.GlobalArgs, Lex: d.NewLex(), Target: target, HasNamedContext: hasNamedContext,
-		RawMountFrom: d.RawMountFrom}
+		RawMountFrom: d.RawMountFrom, MountTargets: d.MountTargets}
 }
 
 // builder holds the state of one Build call.

@@ -77,14 +77,17 @@ func selfReference(e *Edge) error {
 		circular(e.From), e.Describe(), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
 }
 
-// forwardReference reports an edge to a later stage. Upstream rejects it
-// only for COPY --from (FROM and --mount from= would pull an image of
-// that name), so only that one starts with upstream's words.
+// forwardReference reports an edge to a later stage. Upstream rejects
+// COPY --from and --mount from= such edges in the stages the target needs
+// (a FROM would pull an image of that name), so those start with its words.
 func forwardReference(e *Edge) error {
 	to := e.To
 	upstream := ""
-	if e.Kind == EdgeCopy {
+	switch e.Kind {
+	case EdgeCopy:
 		upstream = fmt.Sprintf("cannot copy from stage %q, it needs to be defined before current stage %q; ", e.Raw, e.From.Name)
+	case EdgeMount:
+		upstream = fmt.Sprintf("cannot mount from stage %q to %q, stage needs to be defined before current command; ", e.Raw, e.MountTarget)
 	}
 	return withLocations(errors.Errorf("%s%s in stage %q refers to stage %q, which is defined later (line %d); a stage can only use stages above it: move %q before line %d",
 		upstream, e.Describe(), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),

@@ -86,8 +86,10 @@ type Edge struct {
 	// Command is the instruction that created the edge; nil for FROM.
 	Command  instructions.Command
 	Location []parser.Range
-	// MountIndex is the position of the --mount flag for EdgeMount.
-	MountIndex int
+	// MountIndex is the position of the --mount flag for EdgeMount, and
+	// MountTarget its target= as written.
+	MountIndex  int
+	MountTarget string
 }
 
 // Line is the first Dockerfile line of the edge, or 0.

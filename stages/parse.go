@@ -28,6 +28,10 @@ type Dockerfile struct {
 	// before Parse expanded them (see expandMountFrom), by RUN line and
 	// position among that RUN's --mount flags.
 	RawMountFrom map[MountKey]string
+	// MountTargets holds the target= of every RUN --mount flag as
+	// written, keyed like RawMountFrom; upstream's message for a mount
+	// of a later stage names it.
+	MountTargets map[MountKey]string
 }
 
 // MountKey is one --mount flag: the line its RUN starts on and its
@@ -86,7 +90,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.RawMountFrom, err = expandMountFrom(ast.AST, lex, d.GlobalArgs); err != nil {
+	if d.RawMountFrom, d.MountTargets, err = expandMountFrom(ast.AST, lex, d.GlobalArgs); err != nil {
 		return nil, err
 	}
 	d.Stages, d.MetaArgs, err = instructions.Parse(ast.AST, lint)
@@ -181,9 +185,9 @@ func parseMetaArgs(root *parser.Node, lint *linter.Linter) ([]instructions.ArgCo
 // expandMountFrom rewrites `RUN --mount=...,from=$VAR` in place with the
 // global scope, so the graph is fixed before anything is built. The
 // instructions package would otherwise reject the variable outright. It
-// returns the from= values it rewrote, as written.
-func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) (map[MountKey]string, error) {
-	raw := map[MountKey]string{}
+// returns the from= values it rewrote, as written, and every target=.
+func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) (raw, targets map[MountKey]string, err error) {
+	raw, targets = map[MountKey]string{}, map[MountKey]string{}
 	for _, n := range root.Children {
 		if !strings.EqualFold(n.Value, "run") {
 			continue
@@ -195,20 +199,36 @@ func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) (map[MountK
 				continue
 			}
 			mount++
+			key := MountKey{Line: n.StartLine, Index: mount}
+			targets[key] = mountField(v, "target", "dst", "destination")
 			if !strings.Contains(v, "$") {
 				continue
 			}
 			expanded, from, err := expandFromField(v, lex, scope)
 			if err != nil {
-				return nil, parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
+				return nil, nil, parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
 			}
 			n.Flags[i] = "--mount=" + expanded
 			if from != "" {
-				raw[MountKey{Line: n.StartLine, Index: mount}] = from
+				raw[key] = from
 			}
 		}
 	}
-	return raw, nil
+	return raw, targets, nil
+}
+
+// mountField is the value of the first of keys in a --mount value, or "".
+func mountField(mount string, keys ...string) string {
+	fields, _ := csvvalue.Fields(mount, nil)
+	for _, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		for _, want := range keys {
+			if ok && strings.EqualFold(k, want) {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // expandFromField expands the from= field of one --mount value; from is

@@ -44,6 +44,7 @@ func (b *builder) resolveCommand(n *Node, cmd instructions.Command) error {
 				return err
 			}
 			e.MountIndex = i
+			e.MountTarget = b.in.MountTargets[MountKey{Line: e.Line(), Index: i}]
 			if raw, ok := b.in.RawMountFrom[MountKey{Line: e.Line(), Index: i}]; ok {
 				e.Raw = raw
 			}
