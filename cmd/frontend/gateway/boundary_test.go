@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/errdefs"
+	"github.com/moby/buildkit/solver/pb"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	digest "github.com/opencontainers/go-digest"
 	"github.com/pkg/errors"
 
@@ -22,7 +25,7 @@ import (
 // the gateway glue, dockerui's goroutines or ours call it.
 type panicClient struct {
 	*fakeClient
-	at     string // "opts", "resolve" or "final-solve"
+	at     string // "opts", "resolve", "final-solve" or "sbom-solve"
 	solves int
 }
 
@@ -41,13 +44,34 @@ func (p *panicClient) ResolveImageConfig(ctx context.Context, ref string, opt so
 	return p.fakeClient.ResolveImageConfig(ctx, ref, opt)
 }
 
+// ResolveSourceMetadata serves image configs from the fake resolver (the
+// SBOM scanner resolves its generator image this way).
+func (p *panicClient) ResolveSourceMetadata(ctx context.Context, op *pb.SourceOp, opt sourceresolver.Opt) (*sourceresolver.MetaResponse, error) {
+	ref := strings.TrimPrefix(op.Identifier, "docker-image://")
+	_, dgst, dt, err := p.res.ResolveImageConfig(ctx, ref, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &sourceresolver.MetaResponse{Op: op, Image: &sourceresolver.ResolveImageResponse{Digest: dgst, Config: dt}}, nil
+}
+
 func (p *panicClient) Solve(ctx context.Context, req client.SolveRequest) (*client.Result, error) {
 	// The first solve reads the Dockerfile; the next one is the build.
-	if p.solves++; p.at == "final-solve" && p.solves > 1 {
+	if p.solves++; p.at == "final-solve" && p.solves > 1 || p.at == "sbom-solve" && runsScanner(req) {
 		panic("Solve exploded")
 	}
 	return p.fakeClient.Solve(ctx, req)
 }
+
+// runsScanner reports whether a solve is the SBOM generator's.
+func runsScanner(req client.SolveRequest) bool {
+	if req.Definition == nil {
+		return false
+	}
+	return slices.ContainsFunc(req.Definition.Def, func(op []byte) bool { return bytes.Contains(op, []byte(sbomScanner)) })
+}
+
+const sbomScanner = "docker.io/docker/buildkit-syft-scanner:stable-1"
 
 // TestBuildRecoversPanics: a panic anywhere under Build, in its own
 // goroutine or in one that dockerui or the converter started, comes back
@@ -57,6 +81,7 @@ func TestBuildRecoversPanics(t *testing.T) {
 		{"opts", "", "building Dockerfile: internal error while building: panic: BuildOpts exploded"},
 		{"resolve", "ci/Dockerfile.prod", "building ci/Dockerfile.prod: internal error while resolving docker.io/library/alpine:latest: panic: assignment to entry in nil map"},
 		{"final-solve", "", "building Dockerfile: internal error while converting and solving for linux/amd64: panic: Solve exploded"},
+		{"sbom-solve", "", "building Dockerfile: internal error while scanning linux/amd64 for its SBOM: panic: Solve exploded"},
 	} {
 		t.Run(tc.at, func(t *testing.T) {
 			name := tc.filename
@@ -64,12 +89,19 @@ func TestBuildRecoversPanics(t *testing.T) {
 				name = "Dockerfile"
 			}
 			opts := map[string]string{"platform": "linux/amd64"}
+			res := fakeresolver.New()
+			if tc.at == "sbom-solve" {
+				opts["attest:sbom"] = ""
+				var scanner dockerspec.DockerOCIImage
+				scanner.Config.Cmd = []string{"/scan"}
+				res.Register(sbomScanner, scanner)
+			}
 			if tc.filename != "" {
 				opts["filename"] = tc.filename
 			}
 			c := &panicClient{at: tc.at, fakeClient: &fakeClient{opts: opts, files: map[string][]byte{
 				name: []byte("FROM alpine\nRUN true\n"),
-			}, res: fakeresolver.New()}}
+			}, res: res}}
 			_, err := gateway.Build(context.Background(), c)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want it to contain %q", err, tc.want)

@@ -12,6 +12,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/result"
 	"github.com/myorg/multistage/dockerfile2llb"
+	"github.com/myorg/multistage/internal/safe"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pkg/errors"
 )
@@ -65,7 +66,10 @@ func (s *sbomScan) attach(ctx context.Context, c client.Client, rb *dockerui.Res
 	if s == nil {
 		return nil
 	}
-	return rb.EachPlatform(ctx, func(ctx context.Context, id string, _ ocispecs.Platform) error {
+	return rb.EachPlatform(ctx, func(ctx context.Context, id string, _ ocispecs.Platform) (err error) {
+		// EachPlatform runs this in a goroutine: Build's recover cannot
+		// catch a panic here.
+		defer safe.Recover(&err, "scanning "+id+" for its SBOM")
 		s.mu.Lock()
 		t := s.targets[id]
 		s.mu.Unlock()
