@@ -181,7 +181,8 @@ run_suite() {
 
 # outcomes reads `go test -v` output and prints "Test[/matrix=value...]
 # PASS|FAIL|SKIP" for each test of the suite, without its subtests. The
-# worker and frontend levels are the same for every test and left out.
+# worker and frontend levels are the same for every test and left out; the
+# other matrix levels are the suite's (env, network.host, security.insecure).
 outcomes() {
 	awk '
 		match($0, /^ *--- (PASS|FAIL|SKIP): TestIntegration\/[^ ]+/) {
@@ -190,7 +191,7 @@ outcomes() {
 			if (n < 3 || part[3] != "worker=oci") next
 			key = part[2]
 			for (i = 4; i <= n; i++) {
-				if (part[i] !~ /=/) next
+				if (part[i] !~ /^(frontend|env|network\.host|security\.insecure)=[a-z]+$/) next
 				if (part[i] !~ /^frontend=/) key = key "/" part[i]
 			}
 			sub(/:$/, "", f[2])
@@ -205,10 +206,16 @@ summary() {
 # deviations RESULTS: tests whose outcome differs from the list, as
 # "Test got expected" lines. A test the list does not name must pass (or be
 # skipped by the suite itself); a test listed as fail must fail. The list
-# names a test, or one matrix variant of it (Test/key=value).
+# names a test, or one matrix variant of it (Test/key=value). A deliberate
+# deviation ("deviate") must fail with ours and pass with upstream's image.
 deviations() {
-	awk '
-		NR == FNR { if ($0 !~ /^[[:space:]]*(#|$)/) want[$1] = $2; next }
+	awk -v frontend="$2" '
+		NR == FNR {
+			if ($0 ~ /^[[:space:]]*(#|$)/) next
+			want[$1] = $2
+			if ($2 == "deviate") want[$1] = (frontend == "ours") ? "fail" : "pass"
+			next
+		}
 		{
 			split($1, key, "/")
 			w = ($1 in want) ? want[$1] : ((key[1] in want) ? want[key[1]] : "pass")
@@ -247,13 +254,13 @@ main() {
 	tar=$(frontend_tar "$which")
 	run_suite "$tar" "$which" "$run_re"
 	local dev
-	dev=$(deviations "$WORK/$which.results")
+	dev=$(deviations "$WORK/$which.results" "$which")
 	if [[ -z $dev ]]; then
 		log "all outcomes as expected ($EXPECTED); total $((SECONDS - start))s"
 		return 0
 	fi
 	log "outcomes that differ from $EXPECTED (test, got, expected):"
-	printf '  %s\n' "$dev" >&2
+	sed 's/^/  /' <<<"$dev" >&2
 	if [[ $which == ours ]]; then
 		control "$dev"
 	fi
