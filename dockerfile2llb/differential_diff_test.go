@@ -337,7 +337,8 @@ func loadCases(t testing.TB) []diffCase {
 	if *flagCorpus != "" {
 		dirs, err := os.ReadDir(*flagCorpus)
 		if err != nil {
-			t.Logf("real-world corpus not available (%v): only our own cases run", err)
+			abs, _ := filepath.Abs(*flagCorpus)
+			t.Logf("missing test data: %s (%v): only our own cases run", abs, err)
 		}
 		for _, d := range dirs {
 			p := filepath.Join(*flagCorpus, d.Name(), "Dockerfile")

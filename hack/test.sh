@@ -22,6 +22,7 @@ cd "$REPO"
 start=$SECONDS
 log() { printf '[test] %s\n' "$*" >&2; }
 
+BUILDKIT_HOST_WAS_SET=${BUILDKIT_HOST:+1}
 if [[ -z ${BUILDKIT_HOST:-} ]]; then
 	envfile=$(mktemp "${TMPDIR:-/tmp}/multistage-test-env.XXXXXX")
 	rm -f "$envfile"
@@ -37,9 +38,33 @@ else
 	log "using the existing BuildKit at $BUILDKIT_HOST"
 fi
 
+# The old-daemon matrix (integration/olddaemons_test.go): buildkitd alone at
+# older releases, built once into the tool cache; with a BuildKit of your
+# own, only what is already cached is used.
+if [[ -z ${MULTISTAGE_OLD_BUILDKITDS+set} ]]; then
+	[[ -n ${BUILDKIT_HOST_WAS_SET:-} ]] || hack/tools.sh old >/dev/null
+	MULTISTAGE_OLD_BUILDKITDS=$(
+		. hack/tools.sh
+		for v in $BUILDKIT_OLD_VERSIONS; do
+			if [[ -x $(old_buildkitd_bin "$v") ]]; then printf '%s=%s ' "$v" "$(old_buildkitd_bin "$v")"; fi
+		done
+	)
+	export MULTISTAGE_OLD_BUILDKITDS
+fi
+
 tstart=$SECONDS
 rc=0
-go test -count=1 -timeout "${MULTISTAGE_TEST_TIMEOUT:-25m}" "$@" ./... || rc=$?
+# -json, condensed by hack/testsummary: failed tests' output (everything
+# with -v), then "N passed, N failed, N skipped" per package and the test
+# data that was not found.
+summary_args=()
+for a in "$@"; do
+	if [[ $a == -v || $a == -test.v || $a == -v=true ]]; then summary_args=(-v); fi
+done
+summary=$(mktemp -d "${TMPDIR:-/tmp}/multistage-testsummary.XXXXXX")
+go build -o "$summary/testsummary" ./hack/testsummary
+go test -json -count=1 -timeout "${MULTISTAGE_TEST_TIMEOUT:-25m}" "$@" ./... 2>&1 |
+	"$summary/testsummary" -report "$summary/report" "${summary_args[@]}" || rc=$?
 log "go test took $((SECONDS - tstart))s; exit $rc"
 
 # BuildKit's own Dockerfile suite against our image; skipped when go test
@@ -51,5 +76,8 @@ if (($# == 0)) && [[ ${MULTISTAGE_CONFORMANCE:-1} != 0 ]]; then
 	log "conformance took $((SECONDS - cstart))s; exit $crc"
 fi
 log "total $((SECONDS - start))s"
+# The per-package counts come last, where they are seen.
+cat "$summary/report" >&2 2>/dev/null || true
+rm -rf "$summary"
 ((rc == 0)) || exit "$rc"
 exit "$crc"
