@@ -6,17 +6,22 @@
 #   hack/env.sh frontend [ENV_FILE]  rebuild and push the frontend image only
 #
 # ENV_FILE defaults to $MULTISTAGE_ENV_FILE or <repo>/.multistage/env. It is a
-# shell file of KEY=VALUE lines (source it, or `set -a; . FILE; set +a`):
+# shell file of KEY=VALUE lines and a last line exporting them all (`. FILE`):
 #
 #   BUILDKIT_HOST              unix socket of the buildkitd
 #   MULTISTAGE_BUILDKIT_TCP    the same daemon on tcp://127.0.0.1:PORT
 #   MULTISTAGE_REGISTRY        localhost:PORT, the registry (and docker.io mirror)
 #   MULTISTAGE_BUILDX_BUILDER  name of a buildx builder (remote driver) on the daemon
+#   BUILDX_BUILDER             the same, so a plain `docker buildx build` uses it
 #   MULTISTAGE_BUILDX          how to run buildx: "docker buildx", or the binary
 #   MULTISTAGE_FRONTEND_IMAGE  myorg/multistage:1
 #   MULTISTAGE_ENV_DIR         the temporary directory holding all state
 #   MULTISTAGE_BUILD_GOPROXY   http://127.0.0.1:PORT, the host's module cache as a
 #                              GOPROXY for RUN steps (build arg GOPROXY)
+#   MULTISTAGE_BUILDKITD       the buildkitd binary, for tests that start more nodes
+#
+# MULTISTAGE_NO_BUILDX=1 skips buildx (not built, no builder): what
+# hack/demo.sh uses, since buildctl is all it needs.
 #
 # Everything lives under one fresh temporary directory: the registry storage,
 # buildkitd's root, sockets, configs, logs and the PID list that `down` uses.
@@ -133,6 +138,7 @@ build_base_images() {
 		RUN echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd && echo 'root:x:0:' > /etc/group && chmod 1777 /tmp
 		CMD ["sh"]
 	EOF
+	log "building library/busybox:latest (Debian's static busybox in scratch)"
 	image library/busybox:latest "$dir/busybox"
 
 	local gover
@@ -148,6 +154,7 @@ build_base_images() {
 		RUN mkdir -p /go/src /go/bin && chmod -R 1777 /go
 		WORKDIR /go
 	EOF
+	log "building library/golang:$GOLANG_TAG (this machine's Go toolchain on busybox)"
 	image "library/golang:$GOLANG_TAG" "$dir/golang" \
 		--local goroot="$(go env GOROOT)" --opt context:goroot=local:goroot \
 		--local certs="$dir/golang/certs" --opt context:certs=local:certs
@@ -158,6 +165,7 @@ frontend_version() {
 }
 
 build_frontend() {
+	log "building the frontend image $FRONTEND_IMAGE from $REPO (a Go compile inside BuildKit, a minute or two when its cache is cold)"
 	image "$FRONTEND_IMAGE" "$REPO" \
 		--opt "build-arg:VERSION=$(frontend_version)" \
 		--opt "build-arg:GOPROXY=$BUILD_GOPROXY" \
@@ -216,7 +224,11 @@ cmd_up() {
 		log "$envfile exists: running down on it first"
 		cmd_down "$envfile"
 	fi
-	tools_ensure
+	if [[ -n ${MULTISTAGE_NO_BUILDX:-} ]]; then
+		tools_ensure_demo
+	else
+		tools_ensure
+	fi
 	set -euo pipefail
 
 	STATE=$(mktemp -d "${TMPDIR:-/tmp}/multistage-env.XXXXXX")
@@ -237,7 +249,7 @@ cmd_up() {
 	write_config
 
 	OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none \
-		start registry "$REGISTRY_BIN" serve "$STATE/registry.yml"
+		start registry "$ENV_REGISTRY_BIN" serve "$STATE/registry.yml"
 	wait_for registry 80 curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"
 
 	# buildkitd makes temporary mount points in TMPDIR: keep them in the state
@@ -259,9 +271,13 @@ cmd_up() {
 	}
 	build_frontend
 
-	buildx_cmd create --name "$BUILDER" --driver remote "tcp://127.0.0.1:$BUILDKIT_PORT" >/dev/null
-	echo "$BUILDER" >"$STATE/buildx-builder"
-	log "buildx builder $BUILDER"
+	if [[ -z ${MULTISTAGE_NO_BUILDX:-} ]]; then
+		buildx_cmd create --name "$BUILDER" --driver remote "tcp://127.0.0.1:$BUILDKIT_PORT" >/dev/null
+		echo "$BUILDER" >"$STATE/buildx-builder"
+		log "buildx builder $BUILDER"
+	else
+		BUILDER=
+	fi
 
 	cat >"$envfile" <<-EOF
 		MULTISTAGE_ENV_DIR=$STATE
@@ -269,11 +285,15 @@ cmd_up() {
 		MULTISTAGE_BUILDKIT_TCP=tcp://127.0.0.1:$BUILDKIT_PORT
 		MULTISTAGE_REGISTRY=$REGISTRY
 		MULTISTAGE_BUILDX_BUILDER=$BUILDER
+		BUILDX_BUILDER=$BUILDER
+		MULTISTAGE_BUILDKITD=$BUILDKITD_BIN
 		MULTISTAGE_FRONTEND_IMAGE=$FRONTEND_IMAGE
 		MULTISTAGE_BUILDCTL=$BUILDCTL_BIN
 		MULTISTAGE_BUILD_GOPROXY=$BUILD_GOPROXY
 		MULTISTAGE_BUILDX="$(command -v docker >/dev/null 2>&1 && echo "docker buildx" || echo "$BUILDX_BIN")"
 	EOF
+	# A plain `. FILE` exports them too (no `set -a` needed).
+	echo "export $(sed -n 's/^\([A-Z_]*\)=.*/\1/p' "$envfile" | tr '\n' ' ')" >>"$envfile"
 	UP_OK=1
 	log "ready; environment in $envfile"
 	echo "$envfile"

@@ -5,26 +5,38 @@
 # one directory per tool and version, and skipped when it is already there:
 #
 #   $MULTISTAGE_TOOLS/buildkit-v0.34.2/{buildkitd,buildctl}
-#   $MULTISTAGE_TOOLS/registry-v3.1.2/registry
 #   $MULTISTAGE_TOOLS/buildx-v0.38.2/docker-buildx  (+ ~/.docker/cli-plugins/docker-buildx)
+#   $MULTISTAGE_TOOLS/registry-v3.1.2/registry  (for hack/conformance.sh: BuildKit's suite wants it)
+#   $MULTISTAGE_TOOLS/buildkitd-v0.12.5/buildkitd, buildkitd-v0.23.2/buildkitd
+#       older daemons for the version matrix (`hack/tools.sh old` only)
 #
-# Debian packages (runc, busybox-static, git, curl, ca-certificates) are installed
-# with apt-get when missing.
+# The registry of hack/env.sh is Debian's docker-registry package
+# (distribution 2.8, ENV_REGISTRY_BIN), which serves everything the tests
+# push (OCI indexes, attestations, registry cache manifests).
+# `hack/tools.sh demo` builds only what hack/demo.sh needs: buildkitd and
+# buildctl.
+#
+# Debian packages (runc, busybox-static, docker-registry, git, curl,
+# ca-certificates) are installed with apt-get when missing.
 #
 # Run it directly (`hack/tools.sh`), or source it to get the paths and the
 # tools_ensure function without doing anything.
 
 BUILDKIT_VERSION=v0.34.2
-REGISTRY_VERSION=v3.1.2
 BUILDX_VERSION=v0.38.2
+# Older daemons the version matrix runs against: the Docker 24 generation
+# and a v0.2x release (buildkitd only; buildctl and buildx stay current).
+BUILDKIT_OLD_VERSIONS="v0.12.5 v0.23.2"
+REGISTRY_VERSION=v3.1.2
 
 MULTISTAGE_TOOLS=${MULTISTAGE_TOOLS:-/var/cache/multistage-tools}
 BUILDKIT_DIR=$MULTISTAGE_TOOLS/buildkit-$BUILDKIT_VERSION
-REGISTRY_DIR=$MULTISTAGE_TOOLS/registry-$REGISTRY_VERSION
 BUILDX_DIR=$MULTISTAGE_TOOLS/buildx-$BUILDX_VERSION
 BUILDKITD_BIN=$BUILDKIT_DIR/buildkitd
 BUILDCTL_BIN=$BUILDKIT_DIR/buildctl
+REGISTRY_DIR=$MULTISTAGE_TOOLS/registry-$REGISTRY_VERSION
 REGISTRY_BIN=$REGISTRY_DIR/registry
+ENV_REGISTRY_BIN=/usr/bin/docker-registry
 BUILDX_BIN=$BUILDX_DIR/docker-buildx
 BUILDX_PLUGIN=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
 
@@ -51,6 +63,7 @@ tools_apt() {
 	if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; then
 		missing+=(busybox-static)
 	fi
+	[[ -x $ENV_REGISTRY_BIN ]] || missing+=(docker-registry)
 	command -v git >/dev/null 2>&1 || missing+=(git)
 	command -v curl >/dev/null 2>&1 || missing+=(curl)
 	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
@@ -90,7 +103,7 @@ tools_build_in() {
 	mkdir -p "$MULTISTAGE_TOOLS"
 	local work
 	work=$(mktemp -d "$MULTISTAGE_TOOLS/.build-$name.XXXXXX")
-	tools_log "building $name $version (cached in $out afterwards)"
+	tools_log "building $name $version from the Go module proxy: first run only, a few minutes on 2 cores; cached in $out"
 	local start=$SECONDS
 	tools_module_copy "$module@$version" "$work/src"
 	mkdir -p "$work/out"
@@ -116,7 +129,8 @@ tools_build() {
 		bash -c 'go build -trimpath -ldflags "$0" -o "$OUT/" "$@"' "$ldflags" "$@"
 }
 
-tools_ensure() {
+# tools_ensure_demo: what hack/demo.sh needs, buildkitd and buildctl.
+tools_ensure_demo() {
 	set -euo pipefail
 	tools_apt
 	command -v go >/dev/null || {
@@ -126,6 +140,12 @@ tools_ensure() {
 	tools_build buildkit "$BUILDKIT_VERSION" github.com/moby/buildkit \
 		"-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" \
 		./cmd/buildkitd ./cmd/buildctl
+}
+
+# tools_ensure: everything the tests need: buildx, and the registry BuildKit's
+# own suite runs (hack/conformance.sh).
+tools_ensure() {
+	tools_ensure_demo
 	tools_build registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3 \
 		"-X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" \
 		./cmd/registry
@@ -141,8 +161,31 @@ tools_ensure() {
 	fi
 }
 
+# old_buildkitd_bin VERSION: where tools_ensure_old puts that buildkitd.
+old_buildkitd_bin() { echo "$MULTISTAGE_TOOLS/buildkitd-$1/buildkitd"; }
+
+# tools_ensure_old builds buildkitd alone at each of BUILDKIT_OLD_VERSIONS.
+tools_ensure_old() {
+	set -euo pipefail
+	tools_apt
+	local v
+	for v in $BUILDKIT_OLD_VERSIONS; do
+		# -mod=mod: their module zips carry a stale vendor/modules.txt.
+		tools_build buildkitd "$v" github.com/moby/buildkit \
+			"-X github.com/moby/buildkit/version.Version=$v" -mod=mod ./cmd/buildkitd
+	done
+}
+
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
-	tools_ensure
+	case ${1:-all} in
+	demo) tools_ensure_demo ;;
+	all) tools_ensure ;;
+	old) tools_ensure_old ;;
+	*)
+		echo "usage: $0 [demo|all|old]" >&2
+		exit 2
+		;;
+	esac
 	printf 'BUILDKITD=%s\nBUILDCTL=%s\nREGISTRY=%s\nBUILDX=%s\n' \
-		"$BUILDKITD_BIN" "$BUILDCTL_BIN" "$REGISTRY_BIN" "$BUILDX_PLUGIN"
+		"$BUILDKITD_BIN" "$BUILDCTL_BIN" "$ENV_REGISTRY_BIN" "$BUILDX_PLUGIN"
 fi
