@@ -23,6 +23,8 @@ type environment struct {
 	builder  string   // MULTISTAGE_BUILDX_BUILDER
 	buildx   []string // MULTISTAGE_BUILDX: command running buildx, default "docker buildx"
 	frontend string   // MULTISTAGE_FRONTEND_IMAGE
+	// oneExporter: the daemon predates multiple exporters per build (v0.13).
+	oneExporter bool
 }
 
 var (
