@@ -29,8 +29,8 @@ type event struct {
 }
 
 type counts struct {
-	passed, failed, skipped int
-	noTests, failedPkg      bool
+	passed, failed, skipped, unfinished int
+	noTests, failedPkg                  bool
 }
 
 type summary struct {
@@ -103,6 +103,9 @@ func (s *summary) finish(e event, c *counts, key string) {
 	delete(s.buffered, key)
 	if e.Test == "" {
 		c.failedPkg = c.failedPkg || e.Action == "fail"
+		if e.Action == "fail" {
+			s.unfinished(e.Package)
+		}
 		return
 	}
 	switch e.Action {
@@ -113,6 +116,25 @@ func (s *summary) finish(e event, c *counts, key string) {
 	case "fail":
 		c.failed++
 		fmt.Fprint(s.out, strings.Join(lines, ""))
+	}
+}
+
+// unfinished prints the output of the tests of pkg that never finished:
+// they were running when the package died (a timeout, a panic), and their
+// output says where.
+func (s *summary) unfinished(pkg string) {
+	var keys []string
+	for k := range s.buffered {
+		if p, _, _ := strings.Cut(k, "\x00"); p == pkg {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		_, test, _ := strings.Cut(k, "\x00")
+		fmt.Fprintf(s.out, "--- %s: still running when %s failed:\n%s", test, pkg, strings.Join(s.buffered[k], ""))
+		delete(s.buffered, k)
+		s.pkgs[pkg].unfinished++
 	}
 }
 
@@ -127,6 +149,8 @@ func (s *summary) report(w io.Writer) bool {
 		switch {
 		case c.noTests:
 			line += " (no test files)"
+		case c.unfinished > 0:
+			line += fmt.Sprintf(", %d unfinished (the package failed while they ran: a timeout or a panic)", c.unfinished)
 		case c.failedPkg && c.failed == 0:
 			line += " (the package failed outside any test)"
 		}

@@ -52,6 +52,16 @@ func TestRun(t *testing.T) {
 			want: []string{"panic: init", "[test] p/e: 0 passed, 0 failed, 0 skipped (the package failed outside any test)"},
 		},
 		{
+			name: "timeout-names-the-running-tests",
+			in: `{"Action":"run","Package":"p/g","Test":"TestSlow"}
+{"Action":"output","Package":"p/g","Test":"TestSlow","Output":"panic: test timed out after 25m0s\n"}
+{"Action":"output","Package":"p/g","Output":"FAIL\tp/g\t1500.0s\n"}
+{"Action":"fail","Package":"p/g"}
+`,
+			want: []string{"--- TestSlow: still running when p/g failed:", "panic: test timed out after 25m0s",
+				"[test] p/g: 0 passed, 0 failed, 0 skipped, 1 unfinished (the package failed while they ran: a timeout or a panic)"},
+		},
+		{
 			name: "non-json-lines-pass-through",
 			in:   "# p/f\nf.go:1: syntax error\n",
 			ok:   true,
