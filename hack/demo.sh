@@ -34,7 +34,7 @@ else
 	trap teardown EXIT
 	trap 'exit 130' INT TERM
 	log "starting a local BuildKit: registry, buildkitd, base images, the frontend image (a first run also builds buildkitd and buildctl, a few minutes)"
-	MULTISTAGE_NO_BUILDX=1 hack/env.sh up "$envfile" >/dev/null
+	MULTISTAGE_NO_BUILDX=1 MULTISTAGE_FRONTEND_HOST_BUILD=1 hack/env.sh up "$envfile" >/dev/null
 fi
 set -a
 # shellcheck disable=SC1090

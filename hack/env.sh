@@ -20,8 +20,11 @@
 #                              GOPROXY for RUN steps (build arg GOPROXY)
 #   MULTISTAGE_BUILDKITD       the buildkitd binary, for tests that start more nodes
 #
-# MULTISTAGE_NO_BUILDX=1 skips buildx (not built, no builder): what
-# hack/demo.sh uses, since buildctl is all it needs.
+# MULTISTAGE_NO_BUILDX=1 skips buildx (not built, no builder), and
+# MULTISTAGE_FRONTEND_HOST_BUILD=1 compiles the frontend binary with the
+# host's Go (and its warm build cache) instead of inside BuildKit: what
+# hack/demo.sh uses, since buildctl is all it needs and a first run must be
+# quick. The image is the Dockerfile's release stage either way.
 #
 # Everything lives under one fresh temporary directory: the registry storage,
 # buildkitd's root, sockets, configs, logs and the PID list that `down` uses.
@@ -165,11 +168,37 @@ frontend_version() {
 }
 
 build_frontend() {
+	if [[ -n ${HOSTBUILD_PID:-} ]]; then
+		wait "$HOSTBUILD_PID" || die "compiling the frontend on the host failed (log: $STATE/hostbuild.log)"
+		log "building the image $FRONTEND_IMAGE around the binary compiled on the host"
+		image "$FRONTEND_IMAGE" "$REPO" --local hostbuild="$STATE/hostbuild" --opt context:build=local:hostbuild
+		return
+	fi
 	log "building the frontend image $FRONTEND_IMAGE from $REPO (a Go compile inside BuildKit, a minute or two when its cache is cold)"
 	image "$FRONTEND_IMAGE" "$REPO" \
 		--opt "build-arg:VERSION=$(frontend_version)" \
 		--opt "build-arg:GOPROXY=$BUILD_GOPROXY" \
 		--opt build-arg:GOSUMDB=off
+}
+
+# compile_frontend_on_host (MULTISTAGE_FRONTEND_HOST_BUILD=1, what
+# hack/demo.sh sets) compiles the binary in the background, as the
+# Dockerfile's build stage does but with the host's Go build cache, which
+# the tool build has just filled with most of the same packages, while the
+# base images build. build_frontend then builds the Dockerfile's release
+# stage around it: the named context "build" stands in for that stage.
+compile_frontend_on_host() {
+	mkdir -p "$STATE/hostbuild/out"
+	log "compiling the frontend on the host in the background (go build ./cmd/frontend)"
+	(
+		t0=$SECONDS
+		cd "$REPO"
+		CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath \
+			-ldflags "-s -w -X main.version=$(frontend_version)" -o "$STATE/hostbuild/out/frontend" \
+			./cmd/frontend >"$STATE/hostbuild.log" 2>&1
+		log "compiled the frontend on the host ($((SECONDS - t0))s)"
+	) &
+	HOSTBUILD_PID=$!
 }
 
 write_config() {
@@ -264,6 +293,9 @@ cmd_up() {
 	wait_for buildkitd 120 bk debug workers
 
 	module_proxy
+	if [[ -n ${MULTISTAGE_FRONTEND_HOST_BUILD:-} ]]; then
+		compile_frontend_on_host
+	fi
 	build_base_images
 	wait "$MODDL_PID" || {
 		cat "$STATE/gomod.log" >&2
