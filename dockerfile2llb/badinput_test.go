@@ -117,6 +117,11 @@ var badInputs = []badInput{
 	{name: "source-date-epoch-arg", df: "ARG SOURCE_DATE_EPOCH=yesterday\nFROM alpine", want: `ARG SOURCE_DATE_EPOCH="yesterday" is invalid: it must be a whole number of seconds`, lines: []int{1}},
 	// A build arg is an option, so there is no line to name.
 	{name: "source-date-epoch-build-arg", df: "FROM alpine", args: map[string]string{"SOURCE_DATE_EPOCH": "1.5"}, want: `the build arg SOURCE_DATE_EPOCH="1.5" is invalid`},
+	{name: "source-date-epoch-unknown-name", df: "ARG SOURCE_DATE_EPOCH=nosuchstage\nFROM alpine", want: `invalid SOURCE_DATE_EPOCH: nosuchstage: ARG SOURCE_DATE_EPOCH="nosuchstage" is invalid`, lines: []int{1}},
+	{name: "source-date-epoch-stage-copy", df: "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nCOPY a /a\nFROM alpine", want: "SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported COPY instruction", lines: []int{1, 2}},
+	{name: "source-date-epoch-stage-two-adds", df: "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nADD https://example.com/a.tar /\nADD https://example.com/b.tar /\nFROM alpine", want: "SOURCE_DATE_EPOCH stage must contain exactly one remote ADD", lines: []int{1, 2}},
+	{name: "source-date-epoch-stage-local-add", df: "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nADD a.tar /\nFROM alpine", want: "SOURCE_DATE_EPOCH stage source must be a single HTTP(S) or Git ADD", lines: []int{1, 2}},
+	{name: "source-date-epoch-stage-not-scratch", df: "ARG SOURCE_DATE_EPOCH=src\nFROM alpine AS src\nADD https://example.com/a.tar /\nFROM alpine", want: "SOURCE_DATE_EPOCH stage must use FROM scratch", lines: []int{1, 2}},
 	{name: "arg-unclosed-brace", df: "FROM alpine\nARG X=${Y\nRUN true", want: "a ${ is missing its closing }", lines: []int{2}},
 	{name: "global-arg-required-var", df: "ARG A=${B:?B_unset}\nFROM alpine", want: "B: B_unset", lines: []int{1}},
 	{name: "env-required-var", df: "FROM alpine\nENV A=${B:?unset}", want: "B: unset", lines: []int{2}},
