@@ -99,7 +99,7 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	if err := c.resolveEpoch(ctx); err != nil {
 		return nil, err
 	}
-	if err := c.resolveAndLint(ctx); err != nil {
+	if err, _ := c.resolveAndLint(ctx, false); err != nil {
 		return nil, err
 	}
 	for _, n := range c.graph.Order {

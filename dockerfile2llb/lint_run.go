@@ -8,35 +8,39 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// resolveAndLint resolves the images the target needs, then reports,
+// resolveAndLint resolves the images the conversion needs, then reports,
 // through the converter's linter, the warnings upstream reports while it
-// converts: the lint pass over the stages the target needs. Warnings go to
+// converts. Builds and --check both come here, so a rule fires the same in
+// both; allStages (--check with no target) covers every stage, as
+// upstream's does, and resolves every stage's images. Warnings go to
 // ConvertOpt.Warn; with "# check=error=true" the conversion fails in
 // finish, as upstream's does. Some rules read image configs, hence the
 // order; when resolving fails, the rules that need no image still report,
-// as upstream's do before it fails.
-func (c *converter) resolveAndLint(ctx context.Context) error {
-	resolveErr := c.resolveWithTriggers(ctx)
-	var ignore []string
-	if c.opt.Client != nil && resolveErr == nil {
-		patterns, err := c.opt.Client.DockerIgnorePatterns(ctx)
-		if err != nil {
-			return err
-		}
-		ignore = patterns
+// as upstream's do before it fails. The error of the lint pass itself is
+// returned second: a build leaves it to the conversion, which reports it
+// with more context when it reaches the same instruction.
+func (c *converter) resolveAndLint(ctx context.Context, allStages bool) (resolveErr, lintErr error) {
+	resolveErr = c.resolveWithTriggers(ctx)
+	if resolveErr == nil && allStages {
+		resolveErr = c.resolveAllImages(ctx)
 	}
 	opt := c.lintOptions()
-	opt.DockerIgnore = ignore
+	opt.AllStages = allStages
 	g := c.graph
 	if resolveErr == nil {
+		if c.opt.Client != nil {
+			patterns, err := c.opt.Client.DockerIgnorePatterns(ctx)
+			if err != nil {
+				return err, nil
+			}
+			opt.DockerIgnore = patterns
+		}
 		opt.Image = c.lintImage(ctx)
 	} else {
 		g = nil
 	}
-	// An error of the pass is one the conversion reports itself, with
-	// more context, when it reaches the same instruction.
-	_ = lint.Run(c.df, g, opt)
-	return resolveErr
+	lintErr = lint.Run(c.df, g, opt)
+	return resolveErr, lintErr
 }
 
 // lintWithoutGraph reports the rules that need no stage graph, for a

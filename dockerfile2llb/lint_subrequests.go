@@ -17,7 +17,6 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/myorg/multistage/internal/safe"
-	"github.com/myorg/multistage/lint"
 	"github.com/myorg/multistage/stages"
 	"github.com/myorg/multistage/subrequests"
 	"github.com/pkg/errors"
@@ -54,28 +53,12 @@ func lintConversion(ctx context.Context, dt []byte, opt ConvertOpt) error {
 	if err != nil {
 		return err
 	}
-	if err := c.resolveWithTriggers(ctx); err != nil {
-		return err
+	resolveErr, lintErr := c.resolveAndLint(ctx, opt.Target == "")
+	if resolveErr != nil {
+		return resolveErr
 	}
-	allStages := opt.Target == ""
-	if allStages {
-		// Lint with no target covers every stage, so it needs every
-		// stage's base image.
-		if err := c.resolveAllImages(ctx); err != nil {
-			return err
-		}
-	}
-	var ignore []string
-	if c.opt.Client != nil {
-		if ignore, err = c.opt.Client.DockerIgnorePatterns(ctx); err != nil {
-			return err
-		}
-	}
-	lo := c.lintOptions()
-	lo.AllStages, lo.Extra, lo.DockerIgnore = allStages, true, ignore
-	lo.Image = c.lintImage(ctx)
-	if err := lint.Run(c.df, c.graph, lo); err != nil {
-		return err
+	if lintErr != nil {
+		return lintErr
 	}
 	// The target must convert too: its errors are the build's errors.
 	for _, n := range c.graph.Order {

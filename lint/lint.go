@@ -44,9 +44,6 @@ type Options struct {
 	Image func(e *stages.Edge) *Image
 	// DockerIgnore are the .dockerignore patterns, for CopyIgnoredFile.
 	DockerIgnore []string
-	// Extra enables our own rules (rules.go). Builds leave it off, so
-	// build warnings are upstream's; the lint subrequest turns it on.
-	Extra bool
 }
 
 // NewLinter makes the linter for a Dockerfile: cfg when given (the
@@ -95,9 +92,8 @@ func Run(df *stages.Dockerfile, g *stages.Graph, opt Options) error {
 	if err := c.dispatch(); err != nil {
 		return err
 	}
-	if opt.Extra {
-		c.extra()
-	}
+	// Our own rules (rules.go) run in builds and under --check alike.
+	c.extra()
 	return nil
 }
 

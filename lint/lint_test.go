@@ -50,7 +50,7 @@ func runLint(t *testing.T, c lintCase, allStages bool) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lint.Run(df, g, lint.Options{Linter: l, BuildArgs: c.buildArgs, AllStages: allStages, Extra: true}); err != nil {
+	if err := lint.Run(df, g, lint.Options{Linter: l, BuildArgs: c.buildArgs, AllStages: allStages}); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(got)
@@ -155,7 +155,7 @@ func TestErrorOnWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lint.Run(df, g, lint.Options{Linter: l, Extra: true}); err != nil {
+	if err := lint.Run(df, g, lint.Options{Linter: l}); err != nil {
 		t.Fatal(err)
 	}
 	if err := l.Error(); err == nil || !strings.Contains(err.Error(), "NumericStageReference") {

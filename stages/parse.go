@@ -82,7 +82,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken}
 	lex := d.NewLex()
 
-	metaArgs, err := parseMetaArgs(ast.AST, lint)
+	metaArgs, err := parseMetaArgs(ast.AST)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +162,11 @@ func reportedLineEarly(err error) bool {
 }
 
 // parseMetaArgs parses the ARG lines before the first FROM on their own:
-// their values are needed before the rest of the file can be parsed.
-func parseMetaArgs(root *parser.Node, lint *linter.Linter) ([]instructions.ArgCommand, error) {
+// their values are needed before the rest of the file can be parsed. Its
+// linter is silent: instructions.Parse parses these lines again and
+// reports their warnings, once.
+func parseMetaArgs(root *parser.Node) ([]instructions.ArgCommand, error) {
+	lint := linter.New(&linter.Config{})
 	var out []instructions.ArgCommand
 	for _, n := range root.Children {
 		if !strings.EqualFold(n.Value, "arg") {
