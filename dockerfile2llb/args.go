@@ -20,13 +20,16 @@ var sbomArgs = map[string]bool{
 func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instructions.ArgCommand) error {
 	parts := make([]string, 0, len(cmd.Args))
 	for _, arg := range cmd.Args {
-		value, err := c.argValue(ctx, s, arg)
+		value, inherited, err := c.argValue(ctx, s, cmd, arg)
 		if err != nil {
 			return err
 		}
 		arg.Value = value
 		if value != nil && !sbomArgs[arg.Key] {
 			s.state = s.state.AddEnv(arg.Key, *value)
+		}
+		if err := c.argEvent(ctx, s, cmd, arg, inherited); err != nil {
+			return err
 		}
 		s.args = append(s.args, arg)
 		if value != nil {
@@ -39,25 +42,28 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 	return nil
 }
 
-func (c *converter) argValue(ctx context.Context, s *stageState, arg instructions.KeyValuePairOptional) (*string, error) {
+// argValue is an ARG's value; inherited is true when it comes from the
+// global ARG of the same name.
+func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, arg instructions.KeyValuePairOptional) (value *string, inherited bool, err error) {
 	if v, ok := c.opt.BuildArgs[arg.Key]; ok {
-		return &v, nil
+		return &v, false, nil
 	}
 	if arg.Value != nil {
 		env, err := s.state.Env(ctx)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		v, _, err := c.lex.ProcessWord(*arg.Value, env)
+		v, unmatched, err := c.lex.ProcessWord(*arg.Value, env)
+		c.unmatchedEvent(s, cmd, unmatched)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return &v, nil
+		return &v, false, nil
 	}
 	if v, ok := c.df.GlobalArgs.Get(arg.Key); ok {
-		return &v, nil
+		return &v, true, nil
 	}
-	return nil, nil
+	return nil, false, nil
 }
 
 // runHistory is the history line of a RUN: the stage ARGs in scope, as

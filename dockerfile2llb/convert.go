@@ -18,6 +18,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/util/apicaps"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/lint"
 	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -82,6 +83,8 @@ type converter struct {
 	epochContext string
 	// retargeted holds stages converted for a child's FROM --platform.
 	retargeted map[platformKey]*stageState
+	// observers read the dispatch: lint rules, the outline.
+	observers []*events.Observer
 }
 
 // Convert parses dt and converts the stages the target needs. Errors name

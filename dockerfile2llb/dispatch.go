@@ -14,6 +14,9 @@ func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instruction
 	if err := c.expandWords(ctx, s, cmd); err != nil {
 		return err
 	}
+	if err := c.commandEvent(ctx, s, cmd); err != nil {
+		return err
+	}
 	switch cmd := cmd.(type) {
 	case *instructions.RunCommand:
 		return c.dispatchRun(ctx, s, cmd)
@@ -66,7 +69,8 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
 		err := ex.Expand(func(word string) (string, error) {
-			out, _, err := c.lex.ProcessWord(word, env)
+			out, unmatched, err := c.lex.ProcessWord(word, env)
+			c.unmatchedEvent(s, cmd, unmatched)
 			return out, err
 		})
 		if err != nil {
@@ -78,7 +82,8 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 		raw := shell.NewLex('\\')
 		raw.SkipProcessQuotes = true
 		return ex.ExpandRaw(func(word string) (string, error) {
-			out, _, err := raw.ProcessWord(word, env)
+			out, unmatched, err := raw.ProcessWord(word, env)
+			c.unmatchedEvent(s, cmd, unmatched)
 			return out, err
 		})
 	}

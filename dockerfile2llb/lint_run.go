@@ -40,6 +40,7 @@ func (c *converter) resolveAndLint(ctx context.Context, allStages bool) (resolve
 		g = nil
 	}
 	lintErr = lint.Run(c.df, g, opt)
+	c.observers = append(c.observers, lint.InstructionRules(c.df, opt))
 	return resolveErr, lintErr
 }
 
@@ -51,10 +52,9 @@ func (c *converter) lintWithoutGraph() {
 
 func (c *converter) lintOptions() lint.Options {
 	return lint.Options{
-		Linter:         c.lint,
-		BuildArgs:      c.opt.BuildArgs,
-		AutoArgs:       c.platform.autoArgs(c.opt.BuildArgs),
-		TargetPlatform: c.platform.target,
+		Linter:    c.lint,
+		BuildArgs: c.opt.BuildArgs,
+		AutoArgs:  c.platform.autoArgs(c.opt.BuildArgs),
 	}
 }
 

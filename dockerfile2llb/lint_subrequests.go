@@ -31,6 +31,7 @@ func Lint(ctx context.Context, dt []byte, opt ConvertOpt) (*lintres.LintResults,
 	sm := opt.SourceMap
 	if sm == nil {
 		sm = llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dt)
+		sm.Definition = &llb.Definition{}
 	}
 	src := results.AddSource(sm)
 	opt.Warn = func(rule, description, url, msg string, loc []parser.Range) {
@@ -60,8 +61,14 @@ func lintConversion(ctx context.Context, dt []byte, opt ConvertOpt) error {
 	if lintErr != nil {
 		return lintErr
 	}
-	// The target must convert too: its errors are the build's errors.
-	for _, n := range c.graph.Order {
+	// Every stage checked is converted, without solving: its warnings
+	// come from the dispatch, and its errors are the build's errors.
+	// Forward references are errors, so file order is dependency order.
+	checked := c.graph.Order
+	if opt.Target == "" {
+		checked = c.graph.Stages
+	}
+	for _, n := range checked {
 		if err := c.dispatchStage(ctx, n); err != nil {
 			return err
 		}
@@ -131,17 +138,17 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 	if err := c.resolveWithTriggers(ctx); err != nil {
 		return nil, err
 	}
+	o := subrequests.NewOutline(c.df, c.graph, subrequests.OutlineOptions{
+		BuildArgs: c.opt.BuildArgs,
+		AutoArgs:  c.platform.autoArgs(c.opt.BuildArgs),
+	})
+	c.observers = append(c.observers, o.Observer())
 	for _, n := range c.graph.Order {
 		if err := c.dispatchStage(ctx, n); err != nil {
 			return nil, err
 		}
 	}
-	return subrequests.Outline(dt, c.df, c.graph, subrequests.OutlineOptions{
-		BuildArgs:      c.opt.BuildArgs,
-		AutoArgs:       c.platform.autoArgs(c.opt.BuildArgs),
-		TargetPlatform: c.platform.target,
-		Image:          c.lintImage(ctx),
-	})
+	return o.Result(dt), nil
 }
 
 // StageGraph parses dt and builds its stage graph for opt.Target, with

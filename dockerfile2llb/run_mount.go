@@ -106,17 +106,19 @@ func cacheSharing(mode instructions.ShareMode) llb.CacheMountSharingMode {
 	return llb.CacheMountShared
 }
 
-// mountTarget resolves a relative target against the working directory.
+// mountTarget resolves a relative target against the working directory;
+// no target at all means the working directory itself, as upstream has it.
 func mountTarget(ctx context.Context, s *stageState, target string) (string, error) {
-	if target == "" {
-		return "", errors.New(`invalid mount target "/"; target= is missing: say where to mount, e.g. target=/cache`)
-	}
+	given := target != ""
 	if !system.IsAbsolutePath(filepath.Clean(target)) {
 		dir, err := s.state.GetDir(ctx)
 		if err != nil {
 			return "", err
 		}
 		target = filepath.Join("/", dir, target)
+	}
+	if target == "/" && !given {
+		return "", errors.New(`invalid mount target "/"; target= is missing: say where to mount, e.g. target=/cache`)
 	}
 	if target == "/" {
 		return "", errors.Errorf("invalid mount target %q; it would hide the whole filesystem: mount somewhere below /", target)

@@ -11,6 +11,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/util/system"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -34,6 +35,9 @@ type stageState struct {
 	epoch *time.Time
 	// hist is the image history; image.History stays empty until finish.
 	hist *historyChain
+	// ev is the stage as the observers see it; nil while nothing is
+	// reported (triggers, a copy converted for another platform).
+	ev *events.Stage
 }
 
 // dispatchStage converts one stage of the graph for its own platform.
@@ -63,6 +67,11 @@ func (c *converter) buildStage(ctx context.Context, n *stages.Node, override *oc
 		}
 	}
 	s.progress.onbuild = false
+	if override == nil {
+		if err := c.startEvents(ctx, s); err != nil {
+			return nil, err
+		}
+	}
 	for _, cmd := range n.Stage.Commands {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
 			return nil, parser.WithLocation(err, cmd.Location())

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/moby/buildkit/client/llb"
+	upstream "github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerui"
 	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
@@ -45,14 +46,7 @@ func buildWarnings(t *testing.T, dt []byte, cfg dockerui.Config) ([]string, erro
 // checkWarnings answers frontend.lint for dt, in the same form.
 func checkWarnings(t *testing.T, dt []byte, cfg dockerui.Config) (*lintres.LintResults, []string) {
 	t.Helper()
-	src := llb.Local("dockerfile")
-	def, err := src.Marshal(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sm := llb.NewSourceMap(&src, "Dockerfile", "Dockerfile", dt)
-	sm.Definition = def
-	opt := ours.ConvertOpt{Config: cfg, MetaResolver: fakeresolver.New(), LLBCaps: allCaps(), SourceMap: sm}
+	opt := ours.ConvertOpt{Config: cfg, MetaResolver: fakeresolver.New(), LLBCaps: allCaps(), SourceMap: testSourceMap(t, dt)}
 	if cfg.TargetPlatforms != nil {
 		opt.TargetPlatform = &cfg.TargetPlatforms[0]
 	}
@@ -60,6 +54,11 @@ func checkWarnings(t *testing.T, dt []byte, cfg dockerui.Config) (*lintres.LintR
 	if err != nil {
 		t.Fatalf("lint: %v", err)
 	}
+	return res, lintLines(res)
+}
+
+// lintLines lists the warnings of a lint answer like buildWarnings does.
+func lintLines(res *lintres.LintResults) []string {
 	var out []string
 	for _, w := range res.Warnings {
 		var loc []parser.Range
@@ -69,7 +68,19 @@ func checkWarnings(t *testing.T, dt []byte, cfg dockerui.Config) (*lintres.LintR
 		out = append(out, warningLine(w.RuleName, w.Detail, loc))
 	}
 	slices.Sort(out)
-	return res, out
+	return out
+}
+
+// testSourceMap is a source map like dockerui's, with a definition.
+func testSourceMap(t *testing.T, dt []byte) *llb.SourceMap {
+	src := llb.Local("dockerfile")
+	def, err := src.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm := llb.NewSourceMap(&src, "Dockerfile", "Dockerfile", dt)
+	sm.Definition = def
+	return sm
 }
 
 func warningLine(rule, msg string, loc []parser.Range) string {
@@ -175,4 +186,46 @@ func namedTargets(dc diffCase) []string {
 		}
 	}
 	return out
+}
+
+// TestDifferentialCheck compares --check with no target (every stage) with
+// upstream's answer, for upstream's rules, on every differential case
+// upstream answers.
+func TestDifferentialCheck(t *testing.T) {
+	compared := 0
+	for _, dc := range loadCases(t) {
+		cfg, _, err := dockeruiConfig(dc.Opts)
+		if err != nil {
+			t.Fatalf("%s: %v", dc.Name, err)
+		}
+		ourRes, our := checkWarnings(t, dc.Data, cfg)
+		upRes, up, err := upstreamCheckWarnings(t, dc.Data, cfg)
+		if err != nil {
+			continue // upstream panics on "# check=" without a linter
+		}
+		compared++
+		if _, dev := deliberateDeviations[dc.Name]; !dev && (ourRes.Error == nil) != (upRes.Error == nil) {
+			t.Errorf("%s: upstream error %+v, ours %+v", dc.Name, upRes.Error, ourRes.Error)
+		}
+		if our = upstreamRulesOnly(our); !slices.Equal(up, our) {
+			t.Errorf("%s: --check warnings differ:\n%s", dc.Name, unifiedDiff("upstream", "ours", strings.Join(up, "\n"), strings.Join(our, "\n"), 1))
+		}
+	}
+	if compared < 100 {
+		t.Errorf("only %d cases compared; want at least 100", compared)
+	}
+}
+
+func upstreamCheckWarnings(t *testing.T, dt []byte, cfg dockerui.Config) (*lintres.LintResults, []string, error) {
+	opt := upstream.ConvertOpt{Config: cfg, MetaResolver: fakeresolver.New(), LLBCaps: allCaps(), SourceMap: testSourceMap(t, dt)}
+	if cfg.TargetPlatforms != nil {
+		opt.TargetPlatform = &cfg.TargetPlatforms[0]
+	}
+	res, err := catchPanic(func() (*lintres.LintResults, error) {
+		return upstream.DockerfileLint(context.Background(), dt, opt)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, lintLines(res), nil
 }

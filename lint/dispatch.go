@@ -12,12 +12,16 @@ import (
 	"github.com/moby/buildkit/util/suggest"
 	"github.com/moby/buildkit/util/system"
 	"github.com/moby/patternmatcher"
-	"github.com/myorg/multistage/internal/walk"
+	"github.com/myorg/multistage/internal/events"
+	"github.com/myorg/multistage/stages"
 )
 
-// dispatch walks the stages and runs the rules upstream's converter runs
-// while it dispatches instructions.
-func (c *checker) dispatch() error {
+// InstructionRules returns the rules upstream's converter runs while it
+// dispatches instructions, as an observer of our converter's dispatch: they
+// read the words, environment and ARG values the conversion itself uses.
+// opt.Linter must be set.
+func InstructionRules(df *stages.Dockerfile, opt Options) *events.Observer {
+	c := &checker{df: df, opt: opt, lint: opt.Linter}
 	ignore := c.ignoreMatcher()
 	type once struct {
 		loc []parser.Range
@@ -31,11 +35,11 @@ func (c *checker) dispatch() error {
 		}
 		o.loc, o.set = cmd.Location(), true
 	}
-	obs := walk.Observer{
-		Stage: func(s *walk.Stage) {
+	return &events.Observer{
+		Stage: func(s *events.Stage) {
 			cmdOnce, entrypointOnce, healthOnce = once{}, once{}, once{}
 		},
-		Unmatched: func(s *walk.Stage, cmd instructions.Command, names []string) {
+		Unmatched: func(s *events.Stage, cmd instructions.Command, names []string) {
 			if !s.EnvKnown {
 				return // the base image's environment is unknown
 			}
@@ -46,10 +50,10 @@ func (c *checker) dispatch() error {
 				lint.Run(&linter.RuleUndefinedVar, cmd.Location(), linter.RuleUndefinedVar.Format(name, match))
 			}
 		},
-		Arg: func(s *walk.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, _ bool) {
+		Arg: func(s *events.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, _ bool) {
 			secretKey(c.lint.WithMergedConfigFromComments(cmd.Comments()), "ARG", kv.Key, cmd.Location())
 		},
-		Command: func(s *walk.Stage, cmd instructions.Command) {
+		Command: func(s *events.Stage, cmd instructions.Command) {
 			lint := c.lint.WithMergedConfigFromComments(cmd.Comments())
 			switch cmd := cmd.(type) {
 			case *instructions.EnvCommand:
@@ -90,15 +94,9 @@ func (c *checker) dispatch() error {
 			}
 		},
 	}
-	return walk.Walk(c.df, c.g, walk.Options{
-		BuildArgs:      c.opt.BuildArgs,
-		AllStages:      c.opt.AllStages,
-		TargetPlatform: c.opt.TargetPlatform,
-		Image:          c.opt.Image,
-	}, obs)
 }
 
-func jsonArgs(s *walk.Stage, cmd instructions.Command, shellForm bool, lint *linter.Linter) {
+func jsonArgs(s *events.Stage, cmd instructions.Command, shellForm bool, lint *linter.Linter) {
 	if shellForm && !s.HasShell {
 		lint.Run(&linter.RuleJSONArgsRecommended, cmd.Location(), linter.RuleJSONArgsRecommended.Format(cmd.Name()))
 	}
@@ -116,7 +114,7 @@ func secretKey(lint *linter.Linter, instruction, key string, loc []parser.Range)
 }
 
 // exposeRules checks each port of an EXPOSE after expansion.
-func exposeRules(s *walk.Stage, cmd *instructions.ExposeCommand, lint *linter.Linter, c *checker) {
+func exposeRules(s *events.Stage, cmd *instructions.ExposeCommand, lint *linter.Linter, c *checker) {
 	lex := c.df.NewLex()
 	for _, word := range cmd.Ports {
 		ports, err := lex.ProcessWords(word, s.Env)

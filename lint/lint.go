@@ -1,26 +1,28 @@
 // Package lint checks a parsed Dockerfile and its stage graph with
 // BuildKit's lint rules, plus a few of our own (rules.go).
 //
-// It is a separate pass, not part of the converter's dispatch: the
-// converter calls Run with its Warn callback to report build warnings, and
-// the frontend.lint subrequest (--check) calls it to collect them. Rules
-// that instructions.Parse reports itself (StageNameCasing, FromAsCasing,
-// MaintainerDeprecated...) reach the linter given to stages.Parse; Run
-// reports everything else, at the point of the walk where upstream's
-// converter reports it.
+// Rules come in three groups, all reported through one linter:
+//   - those instructions.Parse reports itself (StageNameCasing,
+//     FromAsCasing, MaintainerDeprecated...), through the linter given to
+//     stages.Parse;
+//   - those about the file, its FROM lines, base image platforms and our
+//     own rules, which Run checks on the graph before dispatch;
+//   - those about instructions, which InstructionRules checks as an
+//     observer of the converter's dispatch (internal/events).
+//
+// Builds and --check both run all three, so a warning comes from one place.
 package lint
 
 import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/myorg/multistage/internal/walk"
+	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/stages"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pkg/errors"
 )
 
 // Image is what an image reference resolved to; see Options.Image.
-type Image = walk.Image
+type Image = events.Image
 
 // Options configure one lint pass.
 type Options struct {
@@ -32,15 +34,12 @@ type Options struct {
 	// ARGs (BUILDPLATFORM, TARGETOS...), as given to stages.Parse.
 	BuildArgs map[string]string
 	AutoArgs  *stages.Args
-	// TargetPlatform is the platform stages are built for by default.
-	TargetPlatform ocispecs.Platform
 	// AllStages checks every stage; otherwise only those the target needs
 	// (rules about FROM lines and the whole file always cover all stages).
 	AllStages bool
 	// Image returns the image an edge points at, resolved for the platform
-	// the edge needs; nil when unknown. Without it, rules that need image
-	// configs (UndefinedVar, InvalidBaseImagePlatform) stay quiet where
-	// they would need one.
+	// the edge needs; nil when unknown. Without it InvalidBaseImagePlatform
+	// stays quiet.
 	Image func(e *stages.Edge) *Image
 	// DockerIgnore are the .dockerignore patterns, for CopyIgnoredFile.
 	DockerIgnore []string
@@ -69,9 +68,9 @@ func NewLinter(dt []byte, cfg *linter.Config, warn linter.LintWarnFunc) (*linter
 	return linter.New(&c), nil
 }
 
-// Run checks df. g may be nil when the graph could not be built: then only
-// the rules that need no graph run. The error is the first one a
-// conversion would also stop at; warnings found before it are reported.
+// Run checks df and g with the rules that need no dispatch. g may be nil
+// when the graph could not be built or its images not resolved: then only
+// the rules that need neither run.
 func Run(df *stages.Dockerfile, g *stages.Graph, opt Options) error {
 	if opt.Linter == nil {
 		l, err := NewLinter(nil, &linter.Config{}, nil)
@@ -89,11 +88,8 @@ func Run(df *stages.Dockerfile, g *stages.Graph, opt Options) error {
 		return nil
 	}
 	c.baseImagePlatforms()
-	if err := c.dispatch(); err != nil {
-		return err
-	}
 	// Our own rules (rules.go) run in builds and under --check alike.
-	c.extra()
+	c.ourRules()
 	return nil
 }
 

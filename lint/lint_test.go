@@ -1,6 +1,7 @@
 package lint_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path"
@@ -10,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/myorg/multistage/dockerfile2llb"
+	"github.com/myorg/multistage/internal/fakeresolver"
 	"github.com/myorg/multistage/lint"
 	"github.com/myorg/multistage/stages"
 )
@@ -25,33 +28,27 @@ type lintCase struct {
 	want []string
 }
 
-// runLint parses dt as the converter does and runs the pass with our own
-// rules on, returning "Rule line N: message" sorted.
-func runLint(t *testing.T, c lintCase, allStages bool) []string {
+// runLint answers --check for c, as the frontend does (every stage with
+// no target), returning "Rule line N: message" sorted.
+func runLint(t *testing.T, c lintCase) []string {
 	t.Helper()
-	dt := []byte(c.dockerfile)
+	res, err := dockerfile2llb.Lint(context.Background(), []byte(c.dockerfile), dockerfile2llb.ConvertOpt{
+		Config:       dockerui.Config{BuildArgs: c.buildArgs, Target: c.target},
+		MetaResolver: fakeresolver.New(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Error != nil {
+		t.Fatalf("lint: %s", res.Error.Message)
+	}
 	var got []string
-	warn := func(rule, _, _, msg string, loc []parser.Range) {
+	for _, w := range res.Warnings {
 		line := 0
-		if len(loc) > 0 {
-			line = loc[0].Start.Line
+		if len(w.Location.Ranges) > 0 {
+			line = int(w.Location.Ranges[0].Start.Line)
 		}
-		got = append(got, fmt.Sprintf("%s line %d: %s", rule, line, msg))
-	}
-	l, err := lint.NewLinter(dt, nil, warn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	df, err := stages.Parse(dt, stages.ParseOpt{Linter: l, BuildArgs: c.buildArgs, Target: c.target})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := stages.Build(stages.FromDockerfile(df, c.target, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lint.Run(df, g, lint.Options{Linter: l, BuildArgs: c.buildArgs, AllStages: allStages}); err != nil {
-		t.Fatal(err)
+		got = append(got, fmt.Sprintf("%s line %d: %s", w.RuleName, line, w.Detail))
 	}
 	slices.Sort(got)
 	return got
@@ -72,7 +69,7 @@ func checkRule(t *testing.T, rule string, cases []lintCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := only(rule, runLint(t, c, c.target == ""))
+			got := only(rule, runLint(t, c))
 			if !slices.Equal(got, c.want) {
 				t.Errorf("%s: got %q, want %q", rule, got, c.want)
 			}

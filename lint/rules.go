@@ -55,7 +55,8 @@ var (
 // Rules lists our own rules, for documentation and tests.
 var Rules = []linter.LinterRuleI{&RuleNumericStageReference, &RuleUnusedBuildArg, &RuleStageShadowsImage, &RuleUnreachableStage}
 
-func (c *checker) extra() {
+// ourRules runs the rules upstream lacks.
+func (c *checker) ourRules() {
 	c.numericReferences()
 	c.unusedBuildArgs()
 	c.shadowedImages()

@@ -47,6 +47,10 @@ type ParseOpt struct {
 	BuildArgs map[string]string
 	// Target is the requested target stage; empty means the last stage.
 	Target string
+	// AsWritten parses the stages without evaluating the global ARG scope
+	// or expanding RUN --mount from= (GlobalArgs stays empty), and allows
+	// a Dockerfile without FROM: what listing the targets needs.
+	AsWritten bool
 }
 
 // NewLex returns a fresh shell lexer for this Dockerfile. Lexers are not safe
@@ -82,25 +86,34 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken}
 	lex := d.NewLex()
 
-	metaArgs, err := parseMetaArgs(ast.AST)
-	if err != nil {
-		return nil, err
-	}
-	d.GlobalArgs, d.Declared, err = ExpandMetaArgs(lex, auto, metaArgs, opt.BuildArgs)
-	if err != nil {
-		return nil, err
-	}
-	if d.RawMountFrom, d.MountTargets, err = expandMountFrom(ast.AST, lex, d.GlobalArgs); err != nil {
+	if opt.AsWritten {
+		d.GlobalArgs = NewArgs()
+	} else if err := d.evalGlobalScope(lex, auto, opt.BuildArgs); err != nil {
 		return nil, err
 	}
 	d.Stages, d.MetaArgs, err = instructions.Parse(ast.AST, lint)
 	if err != nil {
 		return nil, err
 	}
-	if len(d.Stages) == 0 {
+	if len(d.Stages) == 0 && !opt.AsWritten {
 		return nil, errNoStages
 	}
 	return d, nil
+}
+
+// evalGlobalScope evaluates the global ARGs, then expands RUN --mount
+// from= with them, which instructions.Parse would reject.
+func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[string]string) error {
+	metaArgs, err := parseMetaArgs(d.AST.AST)
+	if err != nil {
+		return err
+	}
+	d.GlobalArgs, d.Declared, err = ExpandMetaArgs(lex, auto, metaArgs, buildArgs)
+	if err != nil {
+		return err
+	}
+	d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, lex, d.GlobalArgs)
+	return err
 }
 
 // targetStageArg is the value of TARGETSTAGE: the requested target, else

@@ -9,34 +9,44 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/solver/pb"
-	"github.com/myorg/multistage/internal/walk"
+	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/stages"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// OutlineOptions are the inputs of Outline besides the graph.
+// OutlineOptions are the inputs of an outline besides the graph.
 type OutlineOptions struct {
 	BuildArgs map[string]string
 	// AutoArgs are the automatic platform ARGs, as given to stages.Parse.
-	AutoArgs       *stages.Args
-	TargetPlatform ocispecs.Platform
-	// Image returns the image an edge points at (see walk.Options.Image);
-	// ARG defaults that read the base image's environment need it.
-	Image func(e *stages.Edge) *walk.Image
+	AutoArgs *stages.Args
 }
 
-// Outline lists what the target of g can be given: the build args its
-// stages declare or its FROM lines use (name, value, doc comment, line),
-// and the secrets and SSH sockets its RUN --mount instructions ask for.
-// Only the stages the target needs are followed.
-func Outline(dt []byte, df *stages.Dockerfile, g *stages.Graph, opt OutlineOptions) (*outline.Outline, error) {
-	o := &outliner{df: df, g: g, opt: opt, stages: map[*stages.Node]*capture{}}
+// Outliner lists what the target of a graph can be given: the build args
+// its stages declare or its FROM lines use (name, value, doc comment,
+// line), and the secrets and SSH sockets its RUN --mount instructions ask
+// for. It reads the converter's dispatch of the target (Observer), then
+// answers (Result).
+type Outliner struct {
+	df     *stages.Dockerfile
+	g      *stages.Graph
+	opt    OutlineOptions
+	global map[string]argInfo
+	stages map[*stages.Node]*capture
+}
+
+// NewOutline prepares the outline of g's target.
+func NewOutline(df *stages.Dockerfile, g *stages.Graph, opt OutlineOptions) *Outliner {
+	o := &Outliner{df: df, g: g, opt: opt, stages: map[*stages.Node]*capture{}}
 	o.global = o.metaArgs()
 	for _, n := range g.Order {
 		o.initial(n)
 	}
-	err := walk.Walk(df, g, walk.Options{BuildArgs: opt.BuildArgs, TargetPlatform: opt.TargetPlatform, Image: opt.Image}, walk.Observer{
-		Arg: func(s *walk.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) {
+	return o
+}
+
+// Observer is what the conversion of the target reports to.
+func (o *Outliner) Observer() *events.Observer {
+	return &events.Observer{
+		Arg: func(s *events.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) {
 			c := o.stages[s.Node]
 			if !inherited {
 				a := argInfo{key: kv.Key, doc: kv.DocComment, loc: cmd.Location()}
@@ -47,41 +57,39 @@ func Outline(dt []byte, df *stages.Dockerfile, g *stages.Graph, opt OutlineOptio
 			}
 			c.used[kv.Key] = true
 		},
-		Command: func(s *walk.Stage, cmd instructions.Command) {
-			run, ok := cmd.(*instructions.RunCommand)
-			if !ok {
-				return
-			}
-			c := o.stages[s.Node]
-			for _, m := range instructions.GetMounts(run) {
-				switch m.Type {
-				case instructions.MountTypeSecret:
-					id := m.CacheID
-					if m.Source != "" {
-						id = m.Source
-					}
-					if id == "" && m.Target != "" {
-						id = path.Base(m.Target)
-					}
-					if _, seen := c.secrets[id]; id != "" && !seen {
-						c.secrets[id] = need{m.Required, run.Location()}
-					}
-				case instructions.MountTypeSSH:
-					id := m.CacheID
-					if id == "" {
-						id = "default"
-					}
-					if _, seen := c.ssh[id]; !seen {
-						c.ssh[id] = need{m.Required, run.Location()}
-					}
-				}
+		Command: func(s *events.Stage, cmd instructions.Command) {
+			if run, ok := cmd.(*instructions.RunCommand); ok {
+				o.stages[s.Node].mounts(run)
 			}
 		},
-	})
-	if err != nil {
-		return nil, err
 	}
-	return o.result(dt), nil
+}
+
+// mounts notes the secrets and SSH sockets a RUN asks for.
+func (c *capture) mounts(run *instructions.RunCommand) {
+	for _, m := range instructions.GetMounts(run) {
+		switch m.Type {
+		case instructions.MountTypeSecret:
+			id := m.CacheID
+			if m.Source != "" {
+				id = m.Source
+			}
+			if id == "" && m.Target != "" {
+				id = path.Base(m.Target)
+			}
+			if _, seen := c.secrets[id]; id != "" && !seen {
+				c.secrets[id] = need{m.Required, run.Location()}
+			}
+		case instructions.MountTypeSSH:
+			id := m.CacheID
+			if id == "" {
+				id = "default"
+			}
+			if _, seen := c.ssh[id]; !seen {
+				c.ssh[id] = need{m.Required, run.Location()}
+			}
+		}
+	}
 }
 
 type argInfo struct {
@@ -104,17 +112,9 @@ type capture struct {
 	ssh     map[string]need
 }
 
-type outliner struct {
-	df     *stages.Dockerfile
-	g      *stages.Graph
-	opt    OutlineOptions
-	global map[string]argInfo
-	stages map[*stages.Node]*capture
-}
-
 // metaArgs evaluates the global ARGs, noting which other global ARGs each
 // default uses: giving one of those changes the value too.
-func (o *outliner) metaArgs() map[string]argInfo {
+func (o *Outliner) metaArgs() map[string]argInfo {
 	scope := stages.NewArgs()
 	if o.opt.AutoArgs != nil {
 		scope = o.opt.AutoArgs.Clone()
@@ -160,7 +160,7 @@ func (o *outliner) metaArgs() map[string]argInfo {
 // initial is a stage's capture before its instructions: its parent
 // stage's initial capture (or the global ARGs) plus the ARGs its FROM line
 // uses.
-func (o *outliner) initial(n *stages.Node) *capture {
+func (o *Outliner) initial(n *stages.Node) *capture {
 	if c, ok := o.stages[n]; ok {
 		return c
 	}
@@ -197,7 +197,8 @@ func (o *outliner) initial(n *stages.Node) *capture {
 	return c
 }
 
-func (o *outliner) result(dt []byte) *outline.Outline {
+// Result is the outline, once the target was converted.
+func (o *Outliner) Result(dt []byte) *outline.Outline {
 	target := o.g.Target
 	var args []outline.Arg
 	var secrets []outline.Secret
@@ -251,7 +252,7 @@ func (o *outliner) result(dt []byte) *outline.Outline {
 }
 
 // markDeps marks the global ARGs that used ARGs depend on as used too.
-func (o *outliner) markDeps(c *capture) {
+func (o *Outliner) markDeps(c *capture) {
 	var mark func(k string)
 	visited := map[string]bool{}
 	mark = func(k string) {

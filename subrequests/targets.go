@@ -4,13 +4,10 @@
 package subrequests
 
 import (
-	"bytes"
-
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/myorg/multistage/stages"
 )
 
 // ListTargets lists every stage of dt, as written: name, doc comment,
@@ -18,16 +15,11 @@ import (
 // default. It needs no build args, so it works on Dockerfiles whose ARGs
 // would not expand.
 func ListTargets(dt []byte) (*targets.List, error) {
-	ast, err := parser.Parse(bytes.NewReader(dt))
+	df, err := stages.Parse(dt, stages.ParseOpt{AsWritten: true})
 	if err != nil {
 		return nil, err
 	}
-	// A silent linter, never nil: instructions.Parse needs one for
-	// "# check=" comments.
-	sts, _, err := instructions.Parse(ast.AST, linter.New(&linter.Config{}))
-	if err != nil {
-		return nil, err
-	}
+	sts := df.Stages
 	l := &targets.List{Sources: [][]byte{dt}}
 	for i, st := range sts {
 		l.Targets = append(l.Targets, targets.Target{

@@ -1,0 +1,118 @@
+package dockerfile2llb
+
+import (
+	"context"
+	"slices"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/myorg/multistage/internal/events"
+	"github.com/myorg/multistage/stages"
+)
+
+// startEvents begins reporting a stage's dispatch to the observers (lint
+// rules, outline). It is called once the stage's triggers ran, for a stage
+// converted for its own platform only, so each stage reports once.
+func (c *converter) startEvents(ctx context.Context, s *stageState) error {
+	if len(c.observers) == 0 {
+		return nil
+	}
+	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
+	return c.emit(ctx, s, func(o *events.Observer) {
+		if o.Stage != nil {
+			o.Stage(s.ev)
+		}
+	})
+}
+
+// envKnown is false for a stage built, directly or through its parents, on
+// a named context.
+func envKnown(n *stages.Node) bool {
+	for {
+		if n.Kind == stages.KindContext || n.Base == nil {
+			return false
+		}
+		switch n.Base.Kind {
+		case stages.KindStage:
+			n = n.Base
+		case stages.KindContext:
+			return false
+		default:
+			return true
+		}
+	}
+}
+
+// refreshEvent brings the event view of s up to date before an event.
+func (c *converter) refreshEvent(ctx context.Context, s *stageState) error {
+	env, err := s.state.Env(ctx)
+	if err != nil {
+		return err
+	}
+	s.ev.Env, s.ev.Args = env, s.args
+	s.ev.HasShell = len(s.image.Config.Shell) > 0
+	s.ev.OS = s.platform.OS
+	if s.ev.OS == "" {
+		s.ev.OS = "linux"
+	}
+	s.ev.WorkdirSet = s.workdirSet
+	return nil
+}
+
+func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instructions.Command) error {
+	return c.emit(ctx, s, func(o *events.Observer) {
+		if o.Command != nil {
+			o.Command(s.ev, cmd)
+		}
+	})
+}
+
+// emit brings the event view of s up to date and hands it to every
+// observer; nothing happens while s reports nothing.
+func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events.Observer)) error {
+	if s.ev == nil {
+		return nil
+	}
+	if err := c.refreshEvent(ctx, s); err != nil {
+		return err
+	}
+	for _, o := range c.observers {
+		call(o)
+	}
+	return nil
+}
+
+// unmatchedEvent reports the variables a word used that the stage neither
+// set nor declared; SBOM ARGs are BuildKit's and never count.
+func (c *converter) unmatchedEvent(s *stageState, cmd instructions.Command, unmatched map[string]struct{}) {
+	if s.ev == nil || len(unmatched) == 0 {
+		return
+	}
+	var names []string
+	for name := range unmatched {
+		if !sbomArgs[name] && !declared(s.args, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	slices.Sort(names)
+	s.ev.Args = s.args
+	for _, o := range c.observers {
+		if o.Unmatched != nil {
+			o.Unmatched(s.ev, cmd, names)
+		}
+	}
+}
+
+func (c *converter) argEvent(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) error {
+	return c.emit(ctx, s, func(o *events.Observer) {
+		if o.Arg != nil {
+			o.Arg(s.ev, cmd, kv, inherited)
+		}
+	})
+}
+
+func declared(args []instructions.KeyValuePairOptional, name string) bool {
+	return slices.ContainsFunc(args, func(a instructions.KeyValuePairOptional) bool { return a.Key == name })
+}
