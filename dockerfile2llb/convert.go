@@ -95,20 +95,12 @@ func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 }
 
 func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
-	c, err := newConverter(dt, opt)
+	c, _, err := prepare(ctx, dt, opt, false, true)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.resolveEpoch(ctx); err != nil {
+	if err := c.dispatchStages(ctx, false); err != nil {
 		return nil, err
-	}
-	if err, _ := c.resolveAndLint(ctx, false); err != nil {
-		return nil, err
-	}
-	for _, n := range c.graph.Order {
-		if err := c.dispatchStage(ctx, n); err != nil {
-			return nil, err
-		}
 	}
 	return c.finish(ctx)
 }

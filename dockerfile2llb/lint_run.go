@@ -22,7 +22,7 @@ import (
 func (c *converter) resolveAndLint(ctx context.Context, allStages bool) (resolveErr, lintErr error) {
 	resolveErr = c.resolveWithTriggers(ctx)
 	if resolveErr == nil && allStages {
-		resolveErr = c.resolveAllImages(ctx)
+		resolveErr = c.resolveImages(ctx, true)
 	}
 	opt := c.lintOptions()
 	opt.AllStages = allStages

@@ -16,11 +16,9 @@ import (
 	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/solver/pb"
-	"github.com/myorg/multistage/internal/safe"
 	"github.com/myorg/multistage/stages"
 	"github.com/myorg/multistage/subrequests"
 	"github.com/pkg/errors"
-	"golang.org/x/sync/errgroup"
 )
 
 // Lint answers frontend.lint (--check). With no target every stage is
@@ -50,28 +48,18 @@ func Lint(ctx context.Context, dt []byte, opt ConvertOpt) (*lintres.LintResults,
 }
 
 func lintConversion(ctx context.Context, dt []byte, opt ConvertOpt) error {
-	c, err := newConverter(dt, opt)
+	allStages := opt.Target == ""
+	c, lintErr, err := prepare(ctx, dt, opt, allStages, false)
 	if err != nil {
 		return err
-	}
-	resolveErr, lintErr := c.resolveAndLint(ctx, opt.Target == "")
-	if resolveErr != nil {
-		return resolveErr
 	}
 	if lintErr != nil {
 		return lintErr
 	}
 	// Every stage checked is converted, without solving: its warnings
 	// come from the dispatch, and its errors are the build's errors.
-	// Forward references are errors, so file order is dependency order.
-	checked := c.graph.Order
-	if opt.Target == "" {
-		checked = c.graph.Stages
-	}
-	for _, n := range checked {
-		if err := c.dispatchStage(ctx, n); err != nil {
-			return err
-		}
+	if err := c.dispatchStages(ctx, allStages); err != nil {
+		return err
 	}
 	return sortedLintError(c.lint.Error())
 }
@@ -92,61 +80,21 @@ func sortedLintError(err error) error {
 	return errors.New(prefix + strings.Join(rules, ", "))
 }
 
-// resolveAllImages resolves the FROM and --from images of every stage, in
-// parallel, each (image, platform) once.
-func (c *converter) resolveAllImages(ctx context.Context) error {
-	eg, ctx := errgroup.WithContext(ctx)
-	seen := map[string]bool{}
-	for _, e := range c.graph.Edges {
-		if e.To.Kind != stages.KindImage || e.From.Kind == stages.KindContext {
-			continue
-		}
-		name, err := normalizeImageName(e.To.Name)
-		if err != nil {
-			return inInstruction(err, e)
-		}
-		p, err := c.edgePlatform(e)
-		if err != nil {
-			return err
-		}
-		if k := imageKey(name, p); !seen[k] {
-			seen[k] = true
-			eg.Go(func() (err error) {
-				defer safe.Recover(&err, "resolving "+name)
-				if _, err := c.images.get(ctx, name, p); err != nil {
-					return c.unresolved(err, e)
-				}
-				return nil
-			})
-		}
-	}
-	return eg.Wait()
-}
-
 // Outline answers frontend.outline for opt.Target. Like upstream's, it
 // converts the target (so it fails where the build would fail before
 // solving), then lists what the target's stages take.
 func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, error) {
 	opt.Warn = nil
-	c, err := newConverter(dt, opt)
+	c, _, err := prepare(ctx, dt, opt, false, true)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.resolveEpoch(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.resolveWithTriggers(ctx); err != nil {
 		return nil, err
 	}
 	o := subrequests.NewOutline(c.df, c.graph, subrequests.OutlineOptions{
 		BuildArgs: c.opt.BuildArgs,
 		AutoArgs:  c.platform.autoArgs(c.opt.BuildArgs),
 	})
-	c.observers = append(c.observers, o.Observer())
-	for _, n := range c.graph.Order {
-		if err := c.dispatchStage(ctx, n); err != nil {
-			return nil, err
-		}
+	if err := c.dispatchStages(ctx, false, o.Observer()); err != nil {
+		return nil, err
 	}
 	return o.Result(dt), nil
 }

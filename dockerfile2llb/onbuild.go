@@ -14,7 +14,7 @@ import (
 func (c *converter) resolveWithTriggers(ctx context.Context) error {
 	taken := map[*stages.Node]bool{}
 	for {
-		if err := c.resolveImages(ctx); err != nil {
+		if err := c.resolveImages(ctx, false); err != nil {
 			return err
 		}
 		grew := false

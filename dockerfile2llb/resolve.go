@@ -73,8 +73,10 @@ func normalizeImageName(name string) (string, error) {
 	return reference.TagNameOnly(ref).String(), nil
 }
 
-// resolveImages resolves the images of all reachable edges in parallel.
-func (c *converter) resolveImages(ctx context.Context) error {
+// resolveImages resolves, in parallel and each (image, platform) once, the
+// images of the edges of the stages the target needs, or with all of
+// every stage. A stage that a named context replaces needs none.
+func (c *converter) resolveImages(ctx context.Context, all bool) error {
 	type job struct {
 		name string
 		p    ocispecs.Platform
@@ -92,7 +94,7 @@ func (c *converter) resolveImages(ctx context.Context) error {
 		if err != nil {
 			return inInstruction(err, e)
 		}
-		if !c.graph.Reachable(e.From) {
+		if !all && !c.graph.Reachable(e.From) || e.From.Kind == stages.KindContext {
 			continue
 		}
 		p, err := c.edgePlatform(e)
