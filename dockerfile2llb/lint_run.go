@@ -8,46 +8,47 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// resolveAndLint resolves the images the conversion needs, then reports,
-// through the converter's linter, the warnings upstream reports while it
-// converts. Builds and --check both come here, so a rule fires the same in
-// both; allStages (--check with no target) covers every stage, as
-// upstream's does, and resolves every stage's images. Warnings go to
-// ConvertOpt.Warn; with "# check=error=true" the conversion fails in
-// finish, as upstream's does. Some rules read image configs, hence the
-// order; when resolving fails, the rules that need no image still report,
-// as upstream's do before it fails. The error of the lint pass itself is
+// resolveAndLint reports, through the converter's linter, the warnings
+// upstream reports before it dispatches, and resolves the images the
+// conversion needs. Builds and --check both come here, so a rule fires the
+// same in both; allStages (--check with no target) covers every stage, as
+// upstream's does, and resolves every stage's images. The rules about the
+// file run first, before any resolution, so that their warnings reach the
+// client while it still shows the step that loaded the Dockerfile. The
+// rules that read image configs wait for the images, and do not run when
+// resolving fails. The instruction rules observe the dispatch. Warnings go
+// to ConvertOpt.Warn; with "# check=error=true" the conversion fails in
+// finish, as upstream's does. The error of the lint pass itself is
 // returned second: a build leaves it to the conversion, which reports it
 // with more context when it reaches the same instruction.
 func (c *converter) resolveAndLint(ctx context.Context, allStages bool) (resolveErr, lintErr error) {
+	opt := c.lintOptions()
+	opt.AllStages = allStages
+	lintErr = lint.FileRules(c.df, opt)
 	resolveErr = c.resolveWithTriggers(ctx)
 	if resolveErr == nil && allStages {
 		resolveErr = c.resolveImages(ctx, true)
 	}
-	opt := c.lintOptions()
-	opt.AllStages = allStages
-	g := c.graph
-	if resolveErr == nil {
-		if c.opt.Client != nil {
-			patterns, err := c.opt.Client.DockerIgnorePatterns(ctx)
-			if err != nil {
-				return err, nil
-			}
-			opt.DockerIgnore = patterns
-		}
-		opt.Image = c.lintImage(ctx)
-	} else {
-		g = nil
+	if resolveErr != nil {
+		return resolveErr, lintErr
 	}
-	lintErr = lint.Run(c.df, g, opt)
+	if c.opt.Client != nil {
+		patterns, err := c.opt.Client.DockerIgnorePatterns(ctx)
+		if err != nil {
+			return err, lintErr
+		}
+		opt.DockerIgnore = patterns
+	}
+	opt.Image = c.lintImage(ctx)
+	lint.GraphRules(c.df, c.graph, opt)
 	c.observers = append(c.observers, lint.InstructionRules(c.df, opt))
-	return resolveErr, lintErr
+	return nil, lintErr
 }
 
 // lintWithoutGraph reports the rules that need no stage graph, for a
 // Dockerfile whose graph could not be built.
 func (c *converter) lintWithoutGraph() {
-	_ = lint.Run(c.df, nil, c.lintOptions())
+	_ = lint.FileRules(c.df, c.lintOptions())
 }
 
 func (c *converter) lintOptions() lint.Options {

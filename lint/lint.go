@@ -5,8 +5,9 @@
 //   - those instructions.Parse reports itself (StageNameCasing,
 //     FromAsCasing, MaintainerDeprecated...), through the linter given to
 //     stages.Parse;
-//   - those about the file, its FROM lines, base image platforms and our
-//     own rules, which Run checks on the graph before dispatch;
+//   - those about the file and its FROM lines (FileRules), then those
+//     about base image platforms and our own rules (GraphRules), which the
+//     converter checks before it dispatches;
 //   - those about instructions, which InstructionRules checks as an
 //     observer of the converter's dispatch (internal/events).
 //
@@ -68,29 +69,31 @@ func NewLinter(dt []byte, cfg *linter.Config, warn linter.LintWarnFunc) (*linter
 	return linter.New(&c), nil
 }
 
-// Run checks df and g with the rules that need no dispatch. g may be nil
-// when the graph could not be built or its images not resolved: then only
-// the rules that need neither run.
-func Run(df *stages.Dockerfile, g *stages.Graph, opt Options) error {
-	if opt.Linter == nil {
-		l, err := NewLinter(nil, &linter.Config{}, nil)
-		if err != nil {
-			return err
-		}
-		opt.Linter = l
-	}
-	c := &checker{df: df, g: g, opt: opt, lint: opt.Linter}
+// FileRules checks the rules about the file as a whole and its FROM lines,
+// which need neither the graph nor an image: the converter runs them first,
+// so their warnings reach the client right after the Dockerfile was loaded,
+// where upstream's do.
+func FileRules(df *stages.Dockerfile, opt Options) error {
+	c := newChecker(df, nil, opt)
 	c.file()
-	if err := c.froms(); err != nil {
-		return err
-	}
-	if g == nil {
-		return nil
-	}
+	return c.froms()
+}
+
+// GraphRules checks the rules about the graph once its images are
+// resolved (and their ONBUILD triggers joined it): base image platforms,
+// and our own rules (rules.go), in builds and under --check alike.
+func GraphRules(df *stages.Dockerfile, g *stages.Graph, opt Options) {
+	c := newChecker(df, g, opt)
 	c.baseImagePlatforms()
-	// Our own rules (rules.go) run in builds and under --check alike.
 	c.ourRules()
-	return nil
+}
+
+func newChecker(df *stages.Dockerfile, g *stages.Graph, opt Options) *checker {
+	if opt.Linter == nil {
+		// A silent linter that still records, so Linter.Error works.
+		opt.Linter, _ = NewLinter(nil, &linter.Config{}, nil)
+	}
+	return &checker{df: df, g: g, opt: opt, lint: opt.Linter}
 }
 
 type checker struct {

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Prints the speed table: our converter against upstream's (convert plus
+# marshal to a Definition), on every real-world file of the corpus (total),
+# a fan-in of 1,000 images, a chain of 1,000 stages, a lattice of 150 stages
+# and 200 stages x 200 ARGs. Both run interleaved in one process; each cell
+# is the best of ROUNDS rounds.
+#
+#   bench/table.sh                 # 5 rounds
+#   ROUNDS=10 bench/table.sh
+#   PROFILE=cpu.out ONLY=fan-in SIDE=ours bench/table.sh   # a CPU profile
+set -eu
+cd "$(dirname "$0")/.."
+
+set -- -run '^TestSpeedTable$' -count=1 -v -timeout 60m ./dockerfile2llb \
+	-args -bench.table -bench.rounds="${ROUNDS:-5}" -bench.only="${ONLY:-}" -bench.side="${SIDE:-}"
+if [ -n "${PROFILE:-}" ]; then
+	set -- -cpuprofile "$PROFILE" "$@"
+fi
+go test "$@" | sed -n '/^ *workload/,/^---/p' | grep -v '^---'

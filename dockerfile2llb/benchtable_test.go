@@ -1,0 +1,120 @@
+package dockerfile2llb_test
+
+// The speed table of bench/table.sh: ours against upstream, convert plus
+// marshal, on the real-world corpus and four synthetic shapes, measured
+// interleaved in one process (each round runs every workload with both
+// converters, alternating which goes first) and reported as the best
+// round of each.
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/buildkit/client/llb"
+
+	"github.com/myorg/multistage/internal/benchdata"
+	"github.com/myorg/multistage/internal/fakeresolver"
+)
+
+var (
+	flagTable  = flag.Bool("bench.table", false, "print the speed table (bench/table.sh)")
+	flagRounds = flag.Int("bench.rounds", 5, "rounds of the speed table")
+	flagOnly   = flag.String("bench.only", "", "run only the workloads whose name contains this (for profiles)")
+	flagSide   = flag.String("bench.side", "", "ours or upstream: run one converter only (for profiles)")
+)
+
+type workload struct {
+	name  string
+	cases []diffCase
+}
+
+func benchWorkloads(t *testing.T) []workload {
+	var corpus []diffCase
+	for _, dc := range loadCases(t) {
+		if !strings.HasPrefix(dc.Name, "realworld/") {
+			continue
+		}
+		// Only files both convert: a failure is no measure of speed.
+		if runConverter(ourConverter, dc).Err != nil || runConverter(upstreamConverter, dc).Err != nil {
+			continue
+		}
+		corpus = append(corpus, dc)
+	}
+	synthetic := func(name string, dt []byte) workload {
+		return workload{name: name, cases: []diffCase{{Name: name, Data: dt}}}
+	}
+	return []workload{
+		{name: fmt.Sprintf("real-world corpus (%d files)", len(corpus)), cases: corpus},
+		synthetic("fan-in of 1,000 images", benchdata.FanIn(1000)),
+		synthetic("chain of 1,000 stages", benchdata.Chain(1000)),
+		synthetic("lattice of 150 stages", benchdata.Lattice(150)),
+		synthetic("200 stages x 200 ARGs", benchdata.Args(200, 200)),
+	}
+}
+
+// TestSpeedTable prints the table; it asserts nothing about time.
+func TestSpeedTable(t *testing.T) {
+	if !*flagTable {
+		t.Skip("run with -bench.table (bench/table.sh)")
+	}
+	var ws []workload
+	for _, w := range benchWorkloads(t) {
+		if strings.Contains(w.name, *flagOnly) {
+			ws = append(ws, w)
+		}
+	}
+	sides := []struct {
+		name string
+		conv converter
+	}{{"ours", ourConverter}, {"upstream", upstreamConverter}}
+	best := map[string]time.Duration{}
+	for round := 0; round < *flagRounds; round++ {
+		for _, w := range ws {
+			for i := range sides {
+				side := sides[(i+round)%len(sides)]
+				if *flagSide != "" && side.name != *flagSide {
+					continue
+				}
+				d := timeWorkload(t, side.conv, w)
+				if k := w.name + "/" + side.name; best[k] == 0 || d < best[k] {
+					best[k] = d
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-32s %12s %12s %8s\n", "workload (best of "+fmt.Sprint(*flagRounds)+")", "ours", "upstream", "ratio")
+	for _, w := range ws {
+		o, u := best[w.name+"/ours"], best[w.name+"/upstream"]
+		ratio := "-"
+		if o > 0 && u > 0 {
+			ratio = fmt.Sprintf("%.2fx", float64(o)/float64(u))
+		}
+		fmt.Fprintf(&b, "%-32s %12s %12s %8s\n", w.name, o.Round(time.Microsecond), u.Round(time.Microsecond), ratio)
+	}
+	t.Log(b.String())
+}
+
+// timeWorkload converts and marshals every case of w once.
+func timeWorkload(t *testing.T, conv converter, w workload) time.Duration {
+	ctx := context.Background()
+	var total time.Duration
+	for _, dc := range w.cases {
+		res := fakeresolver.New()
+		sm := llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dc.Data)
+		start := time.Now()
+		st, _, _, err := conv(ctx, dc.Data, dc.Opts, res, sm, nil)
+		if err == nil {
+			_, err = st.Marshal(ctx)
+		}
+		total += time.Since(start)
+		if err != nil {
+			t.Fatalf("%s: %v", dc.Name, err)
+		}
+	}
+	return total
+}
