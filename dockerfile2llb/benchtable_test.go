@@ -80,6 +80,7 @@ func TestSpeedTable(t *testing.T) {
 					continue
 				}
 				d := timeWorkload(t, side.conv, w)
+				t.Logf("round %d: %s, %s: %s", round+1, w.name, side.name, d.Round(time.Millisecond))
 				if k := w.name + "/" + side.name; best[k] == 0 || d < best[k] {
 					best[k] = d
 				}
