@@ -54,7 +54,7 @@ func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructio
 			return nil, false, err
 		}
 		v, unmatched, err := c.lex.ProcessWord(*arg.Value, env)
-		c.unmatchedEvent(s, cmd, unmatched)
+		c.unmatchedEvent(ctx, s, cmd, unmatched)
 		if err != nil {
 			return nil, false, err
 		}

@@ -70,7 +70,7 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
 		err := ex.Expand(func(word string) (string, error) {
 			out, unmatched, err := c.lex.ProcessWord(word, env)
-			c.unmatchedEvent(s, cmd, unmatched)
+			c.unmatchedEvent(ctx, s, cmd, unmatched)
 			return out, err
 		})
 		if err != nil {
@@ -83,7 +83,7 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 		raw.SkipProcessQuotes = true
 		return ex.ExpandRaw(func(word string) (string, error) {
 			out, unmatched, err := raw.ProcessWord(word, env)
-			c.unmatchedEvent(s, cmd, unmatched)
+			c.unmatchedEvent(ctx, s, cmd, unmatched)
 			return out, err
 		})
 	}

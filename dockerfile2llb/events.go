@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/stages"
@@ -43,19 +44,22 @@ func envKnown(n *stages.Node) bool {
 }
 
 // refreshEvent brings the event view of s up to date before an event.
-func (c *converter) refreshEvent(ctx context.Context, s *stageState) error {
-	env, err := s.state.Env(ctx)
-	if err != nil {
-		return err
-	}
-	s.ev.Env, s.ev.Args = env, s.args
+func (c *converter) refreshEvent(ctx context.Context, s *stageState) {
+	st := s.state
+	s.ev.SetEnv(func() events.Env {
+		env, err := st.Env(ctx)
+		if err != nil {
+			return &llb.EnvList{} // only a cancelled context fails here
+		}
+		return env
+	})
+	s.ev.Args = s.args
 	s.ev.HasShell = len(s.image.Config.Shell) > 0
 	s.ev.OS = s.platform.OS
 	if s.ev.OS == "" {
 		s.ev.OS = "linux"
 	}
 	s.ev.WorkdirSet = s.workdirSet
-	return nil
 }
 
 func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instructions.Command) error {
@@ -72,9 +76,7 @@ func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events
 	if s.ev == nil {
 		return nil
 	}
-	if err := c.refreshEvent(ctx, s); err != nil {
-		return err
-	}
+	c.refreshEvent(ctx, s)
 	for _, o := range c.observers {
 		call(o)
 	}
@@ -83,7 +85,7 @@ func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events
 
 // unmatchedEvent reports the variables a word used that the stage neither
 // set nor declared; SBOM ARGs are BuildKit's and never count.
-func (c *converter) unmatchedEvent(s *stageState, cmd instructions.Command, unmatched map[string]struct{}) {
+func (c *converter) unmatchedEvent(ctx context.Context, s *stageState, cmd instructions.Command, unmatched map[string]struct{}) {
 	if s.ev == nil || len(unmatched) == 0 {
 		return
 	}
@@ -97,7 +99,7 @@ func (c *converter) unmatchedEvent(s *stageState, cmd instructions.Command, unma
 		return
 	}
 	slices.Sort(names)
-	s.ev.Args = s.args
+	c.refreshEvent(ctx, s)
 	for _, o := range c.observers {
 		if o.Unmatched != nil {
 			o.Unmatched(s.ev, cmd, names)

@@ -48,21 +48,26 @@ func Lattice(n int) []byte {
 	return b.Bytes()
 }
 
-// Args returns a Dockerfile of stages stages, each FROM the previous,
-// declaring args ARGs with defaults and running one command that uses
-// them: ARG scoping and RUN history over many ARGs.
+// Args returns a Dockerfile with args global ARGs and stages stages, each
+// FROM an image, declaring every global ARG and running one command that
+// uses the first and the last; the last stage copies from all the others,
+// so every stage is converted: ARG scoping and RUN history over many ARGs.
 func Args(stages, args int) []byte {
 	var b bytes.Buffer
+	for j := 0; j < args; j++ {
+		fmt.Fprintf(&b, "ARG G%d=v%d\n", j, j)
+	}
 	for i := 0; i < stages; i++ {
-		if i == 0 {
-			b.WriteString("FROM alpine:3.20 AS s0\n")
-		} else {
-			fmt.Fprintf(&b, "FROM s%d AS s%d\n", i-1, i)
-		}
+		fmt.Fprintf(&b, "FROM alpine:3.20 AS s%d\n", i)
 		for j := 0; j < args; j++ {
-			fmt.Fprintf(&b, "ARG A%d_%d=v%d\n", i, j, j)
+			fmt.Fprintf(&b, "ARG G%d\n", j)
 		}
-		fmt.Fprintf(&b, "RUN echo $A%d_0 $A%d_%d\n", i, i, args-1)
+		fmt.Fprintf(&b, "RUN echo $G0 $G%d > /f\n", args-1)
+		if i == stages-1 {
+			for k := 0; k < i; k++ {
+				fmt.Fprintf(&b, "COPY --from=s%d /f /f%d\n", k, k)
+			}
+		}
 	}
 	return b.Bytes()
 }

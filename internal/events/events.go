@@ -21,7 +21,6 @@ type Env interface {
 // Stage is the converter's state of a stage at the time of an event.
 type Stage struct {
 	Node *stages.Node
-	Env  Env
 	// EnvKnown is false when the stage builds on a named context, whose
 	// environment lint rules must not guess at.
 	EnvKnown bool
@@ -32,6 +31,24 @@ type Stage struct {
 	OS       string
 	// WorkdirSet is true once a WORKDIR ran in this stage or its parents.
 	WorkdirSet bool
+
+	env     Env
+	loadEnv func() Env
+}
+
+// Env is the stage's environment at the time of the event. It is read
+// from the conversion only when asked for: computing it costs as much as
+// the ENV and ARG instructions so far.
+func (s *Stage) Env() Env {
+	if s.env == nil && s.loadEnv != nil {
+		s.env = s.loadEnv()
+	}
+	return s.env
+}
+
+// SetEnv gives the environment of the next events, to be read with load.
+func (s *Stage) SetEnv(load func() Env) {
+	s.env, s.loadEnv = nil, load
 }
 
 // Observer receives the events of a conversion. Every field may be nil.
