@@ -33,27 +33,43 @@ type workload struct {
 }
 
 func benchWorkloads(t *testing.T) []workload {
+	synthetic := func(name string, dt func() []byte) workload {
+		return workload{name: name, cases: []diffCase{{Name: name, Data: dt()}}}
+	}
+	var out []workload
+	if strings.Contains("real-world corpus", *flagOnly) {
+		out = append(out, corpusWorkload(t))
+	}
+	for _, w := range []struct {
+		name string
+		dt   func() []byte
+	}{
+		{"fan-in of 1,000 images", func() []byte { return benchdata.FanIn(1000) }},
+		{"chain of 1,000 stages", func() []byte { return benchdata.Chain(1000) }},
+		{"lattice of 150 stages", func() []byte { return benchdata.Lattice(150) }},
+		{"200 stages x 200 ARGs", func() []byte { return benchdata.Args(200, 200) }},
+	} {
+		if strings.Contains(w.name, *flagOnly) {
+			out = append(out, synthetic(w.name, w.dt))
+		}
+	}
+	return out
+}
+
+// corpusWorkload is every real-world file that both converters convert: a
+// failure is no measure of speed.
+func corpusWorkload(t *testing.T) workload {
 	var corpus []diffCase
 	for _, dc := range loadCases(t) {
 		if !strings.HasPrefix(dc.Name, "realworld/") {
 			continue
 		}
-		// Only files both convert: a failure is no measure of speed.
 		if runConverter(ourConverter, dc).Err != nil || runConverter(upstreamConverter, dc).Err != nil {
 			continue
 		}
 		corpus = append(corpus, dc)
 	}
-	synthetic := func(name string, dt []byte) workload {
-		return workload{name: name, cases: []diffCase{{Name: name, Data: dt}}}
-	}
-	return []workload{
-		{name: fmt.Sprintf("real-world corpus (%d files)", len(corpus)), cases: corpus},
-		synthetic("fan-in of 1,000 images", benchdata.FanIn(1000)),
-		synthetic("chain of 1,000 stages", benchdata.Chain(1000)),
-		synthetic("lattice of 150 stages", benchdata.Lattice(150)),
-		synthetic("200 stages x 200 ARGs", benchdata.Args(200, 200)),
-	}
+	return workload{name: fmt.Sprintf("real-world corpus (%d files)", len(corpus)), cases: corpus}
 }
 
 // TestSpeedTable prints the table; it asserts nothing about time.
@@ -61,12 +77,7 @@ func TestSpeedTable(t *testing.T) {
 	if !*flagTable {
 		t.Skip("run with -bench.table (bench/table.sh)")
 	}
-	var ws []workload
-	for _, w := range benchWorkloads(t) {
-		if strings.Contains(w.name, *flagOnly) {
-			ws = append(ws, w)
-		}
-	}
+	ws := benchWorkloads(t)
 	sides := []struct {
 		name string
 		conv converter

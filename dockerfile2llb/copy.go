@@ -107,7 +107,7 @@ func (c *converter) dispatchCopy(ctx context.Context, s *stageState, req copyReq
 	}
 	c.commitCopy(plan)
 	s.hist.add(copyHistory(req), true, true, s.epoch)
-	return nil
+	return compact(ctx, s)
 }
 
 func (c *converter) planCopy(ctx context.Context, s *stageState, req copyRequest) (*copyPlan, error) {

@@ -70,7 +70,7 @@ func daemonSupports(caps *apicaps.CapSet, id apicaps.CapID) bool {
 // capabilities there, so an old daemon would drop a symbolic --chmod and
 // build a file with mode 0 instead of failing.
 func checkDaemonCaps(ctx context.Context, st llb.State, caps *apicaps.CapSet) error {
-	if caps == nil {
+	if caps == nil || supportsEverything(caps) {
 		return nil
 	}
 	def, err := st.Marshal(ctx, llb.WithCaps(*caps))
@@ -97,6 +97,18 @@ func checkDaemonCaps(ctx context.Context, st llb.State, caps *apicaps.CapSet) er
 		return nil
 	}
 	return first.error()
+}
+
+// supportsEverything reports a daemon with every LLB capability this
+// BuildKit library knows: nothing can be missing, so the definition need
+// not be marshalled a second time to find out.
+func supportsEverything(caps *apicaps.CapSet) bool {
+	for _, c := range pb.Caps.All() {
+		if !daemonSupports(caps, apicaps.CapID(c.ID)) {
+			return false
+		}
+	}
+	return true
 }
 
 // opCaps is what one marshalled op needs: the capabilities in its metadata

@@ -55,7 +55,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	opts = append(opts, c.runDevShm()...)
 	s.state = s.state.Run(opts...).Root()
 	s.hist.add(runHistory(args, s.args, env), true, true, s.epoch)
-	return nil
+	return compact(ctx, s)
 }
 
 // runArgs builds the process arguments. A lone heredoc runs as a script

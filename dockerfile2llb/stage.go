@@ -178,6 +178,22 @@ func rebaseState(ctx context.Context, parent llb.State) (llb.State, error) {
 	return st.Network(network), nil
 }
 
+// compact puts the stage's metadata (env, working directory, user...)
+// right above its last op. An LLB state looks metadata up by walking back
+// through every op before it, so without this each instruction of a long
+// stage would cost as much as all the instructions before it.
+func compact(ctx context.Context, s *stageState) error {
+	st, err := rebaseState(ctx, s.state)
+	if err != nil {
+		return err
+	}
+	if u := s.image.Config.User; u != "" {
+		st = st.User(u)
+	}
+	s.state = st
+	return nil
+}
+
 // parentState is the stage n is built FROM. Upstream ignores
 // "FROM --platform=P <stage>"; we honour it by converting the parent chain
 // for P when the parent's own platform differs (memoised per platform).

@@ -41,5 +41,5 @@ func (c *converter) dispatchWorkdir(ctx context.Context, s *stageState, cmd *ins
 		llb.Platform(s.platform),
 	)
 	s.history("WORKDIR "+wd, true)
-	return nil
+	return compact(ctx, s)
 }

@@ -119,31 +119,38 @@ func (c *checker) unusedBuildArgs() {
 // Dockerfile uses: "FROM node AS node" (or a stage "node" next to
 // "FROM node:20") makes every later "node" mean the stage.
 func (c *checker) shadowedImages() {
+	byName := c.imageEdgesByName()
 	for _, s := range c.g.Stages {
 		if s.Name == "" || s.Stage == nil {
 			continue
 		}
-		for _, e := range c.g.Edges {
-			if e.To.Kind != stages.KindImage || !sameImageName(e.To.Name, s.Name) {
-				continue
-			}
+		if e, ok := byName[s.Name]; ok {
 			lint := c.lint.WithMergedConfigFromComments(s.Stage.Comments)
 			lint.Run(&RuleStageShadowsImage, s.Stage.Location, RuleStageShadowsImage.Format(s.Name, e.To.Name, e.Line()))
-			break
 		}
 	}
 }
 
-// sameImageName reports whether image, without tag or digest, is name.
-func sameImageName(image, name string) bool {
-	if strings.EqualFold(image, name) {
-		return true
+// imageEdgesByName maps the names an image reference answers to (as
+// written, lower case, and its familiar name without tag or digest) to the
+// first edge that uses it. Each reference is parsed once.
+func (c *checker) imageEdgesByName() map[string]*stages.Edge {
+	out := map[string]*stages.Edge{}
+	add := func(name string, e *stages.Edge) {
+		if _, ok := out[name]; !ok {
+			out[name] = e
+		}
 	}
-	ref, err := reference.ParseNormalizedNamed(image)
-	if err != nil {
-		return false
+	for _, e := range c.g.Edges {
+		if e.To.Kind != stages.KindImage {
+			continue
+		}
+		add(strings.ToLower(e.To.Name), e)
+		if ref, err := reference.ParseNormalizedNamed(e.To.Name); err == nil {
+			add(reference.FamiliarName(ref), e)
+		}
 	}
-	return reference.FamiliarName(ref) == name
+	return out
 }
 
 func (c *checker) unreachable() {
