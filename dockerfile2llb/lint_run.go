@@ -55,7 +55,6 @@ func (c *converter) lintOptions() lint.Options {
 	return lint.Options{
 		Linter:    c.lint,
 		BuildArgs: c.opt.BuildArgs,
-		AutoArgs:  c.platform.autoArgs(c.opt.BuildArgs),
 	}
 }
 

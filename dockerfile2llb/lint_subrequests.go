@@ -89,10 +89,7 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 	if err != nil {
 		return nil, err
 	}
-	o := subrequests.NewOutline(c.df, c.graph, subrequests.OutlineOptions{
-		BuildArgs: c.opt.BuildArgs,
-		AutoArgs:  c.platform.autoArgs(c.opt.BuildArgs),
-	})
+	o := subrequests.NewOutline(c.df, c.graph)
 	if err := c.dispatchStages(ctx, false, o.Observer()); err != nil {
 		return nil, err
 	}

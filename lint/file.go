@@ -85,15 +85,8 @@ func (c *checker) casing() {
 // defaultArgsInFrom reports FROM lines that only work because a build arg
 // is given: with the global ARG defaults alone the image name is invalid.
 func (c *checker) defaultArgsInFrom() {
-	auto := stages.NewArgs()
-	if c.opt.AutoArgs != nil {
-		auto = c.opt.AutoArgs.Clone()
-	}
-	if v, ok := c.df.GlobalArgs.Get("TARGETSTAGE"); ok {
-		auto.Set("TARGETSTAGE", v)
-	}
 	lex := c.df.NewLex()
-	scope, _, err := stages.ExpandMetaArgs(lex, auto, c.df.MetaArgs, nil)
+	scope, _, err := stages.ExpandMetaArgs(lex, c.df.AutoArgs, c.df.MetaArgs, nil)
 	if err != nil {
 		return // the conversion reports it
 	}

@@ -31,10 +31,8 @@ type Options struct {
 	// settings. Use the linter that was given to stages.Parse, so that
 	// Linter.Error covers every rule of the Dockerfile.
 	Linter *linter.Linter
-	// BuildArgs are the build args given; AutoArgs the automatic platform
-	// ARGs (BUILDPLATFORM, TARGETOS...), as given to stages.Parse.
+	// BuildArgs are the build args given.
 	BuildArgs map[string]string
-	AutoArgs  *stages.Args
 	// AllStages checks every stage; otherwise only those the target needs
 	// (rules about FROM lines and the whole file always cover all stages).
 	AllStages bool

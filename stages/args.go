@@ -1,8 +1,8 @@
 package stages
 
 import (
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -52,10 +52,15 @@ func (a *Args) Clone() *Args {
 
 // MetaArg records one global ARG after expansion, for outline and lint.
 type MetaArg struct {
-	Key      string
-	Value    *string // nil when declared without a default and not given
-	FromUser bool    // the value came from a build arg
-	Location []parser.Range
+	Key        string
+	Value      *string // nil when declared without a default and not given
+	FromUser   bool    // the value came from a build arg
+	DocComment string
+	Location   []parser.Range
+	// Deps are the other global ARGs its default used, directly or through
+	// an earlier declaration of the same ARG (ARG X=$X:more): giving one
+	// of them changes this value too.
+	Deps map[string]bool
 }
 
 // ExpandMetaArgs evaluates the ARG instructions before the first FROM, in
@@ -66,9 +71,10 @@ type MetaArg struct {
 func ExpandMetaArgs(lex *shell.Lex, auto *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
 	scope := auto.Clone()
 	var declared []MetaArg
+	deps := map[string]map[string]bool{}
 	for _, cmd := range metaArgs {
 		for _, kv := range cmd.Args {
-			m := MetaArg{Key: kv.Key, Location: cmd.Location()}
+			m := MetaArg{Key: kv.Key, DocComment: kv.DocComment, Location: cmd.Location()}
 			if v, ok := buildArgs[kv.Key]; ok {
 				m.Value, m.FromUser = &v, true
 			} else if kv.Value != nil {
@@ -77,24 +83,31 @@ func ExpandMetaArgs(lex *shell.Lex, auto *Args, metaArgs []instructions.ArgComma
 					return nil, nil, parser.WithLocation(err, cmd.Location())
 				}
 				m.Value = &res.Result
+				m.Deps = argDeps(kv.Key, res.Matched, deps[kv.Key])
 			}
 			if m.Value != nil {
 				scope.Set(kv.Key, *m.Value)
 			}
+			deps[kv.Key] = m.Deps
 			declared = append(declared, m)
 		}
 	}
 	return scope, declared, nil
 }
 
-// sortedKeys returns the keys of m in lexical order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// argDeps are the ARGs a default matched; its own name stands for what its
+// earlier declaration depended on.
+func argDeps(key string, matched map[string]struct{}, earlier map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k := range matched {
+		if k != key {
+			out[k] = true
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	if _, self := matched[key]; self {
+		maps.Copy(out, earlier)
+	}
+	return out
 }
 
 // Delete removes key.

@@ -2,6 +2,8 @@ package stages
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/distribution/reference"
@@ -42,7 +44,7 @@ func emptyAfterExpansion(what, word string, loc []parser.Range, unmatched map[st
 		upstream = fmt.Sprintf("base name (%s) should not be blank; ", word)
 	}
 	return withLocations(errors.Errorf("%s%s %s (line %d) is empty after expanding global ARGs; %s",
-		upstream, what, word, firstLine(loc), unsetHint(sortedKeys(unmatched))), loc)
+		upstream, what, word, firstLine(loc), unsetHint(slices.Sorted(maps.Keys(unmatched)))), loc)
 }
 
 // unsetHint says how to give a value to the variables that expanded to

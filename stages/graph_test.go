@@ -3,6 +3,7 @@ package stages
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -1090,7 +1091,7 @@ func TestGraph(t *testing.T) {
 
 func buildCase(c graphCase) (*Graph, error) {
 	auto := NewArgs()
-	for _, k := range sortedKeys(c.auto) {
+	for _, k := range slices.Sorted(maps.Keys(c.auto)) {
 		auto.Set(k, c.auto[k])
 	}
 	d, err := Parse([]byte(c.dockerfile), ParseOpt{AutoArgs: auto, BuildArgs: c.args})

@@ -19,8 +19,11 @@ type Dockerfile struct {
 	Stages      []instructions.Stage
 	MetaArgs    []instructions.ArgCommand
 	EscapeToken rune
+	// AutoArgs are the automatic ARGs the global scope starts from: the
+	// platform ARGs given to Parse and TARGETSTAGE.
+	AutoArgs *Args
 	// GlobalArgs is the scope FROM lines and --from values expand in:
-	// automatic platform args, then the global ARGs with build args applied.
+	// AutoArgs, then the global ARGs with build args applied.
 	GlobalArgs *Args
 	// Declared lists every global ARG in declaration order.
 	Declared []MetaArg
@@ -83,7 +86,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	} else {
 		auto.Set("TARGETSTAGE", targetStageArg(ast.AST, opt.Target))
 	}
-	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken}
+	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto}
 	lex := d.NewLex()
 
 	if opt.AsWritten {

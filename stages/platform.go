@@ -1,6 +1,8 @@
 package stages
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/containerd/platforms"
@@ -20,7 +22,7 @@ func (b *builder) expandPlatform(st *instructions.Stage) (string, error) {
 	if err != nil {
 		return "", parser.WithLocation(errors.Wrapf(err, "failed to process arguments for platform %s", res.Result), st.Location)
 	}
-	unset := sortedKeys(res.Unmatched)
+	unset := slices.Sorted(maps.Keys(res.Unmatched))
 	if res.Result == "" {
 		err := errors.Errorf("empty platform value from expression %s", st.Platform)
 		if ok, wrapped := suggestArg(err, unset, b.in.GlobalArgs.Keys()); ok {

@@ -13,13 +13,6 @@ import (
 	"github.com/myorg/multistage/stages"
 )
 
-// OutlineOptions are the inputs of an outline besides the graph.
-type OutlineOptions struct {
-	BuildArgs map[string]string
-	// AutoArgs are the automatic platform ARGs, as given to stages.Parse.
-	AutoArgs *stages.Args
-}
-
 // Outliner lists what the target of a graph can be given: the build args
 // its stages declare or its FROM lines use (name, value, doc comment,
 // line), and the secrets and SSH sockets its RUN --mount instructions ask
@@ -28,14 +21,13 @@ type OutlineOptions struct {
 type Outliner struct {
 	df     *stages.Dockerfile
 	g      *stages.Graph
-	opt    OutlineOptions
 	global map[string]argInfo
 	stages map[*stages.Node]*capture
 }
 
 // NewOutline prepares the outline of g's target.
-func NewOutline(df *stages.Dockerfile, g *stages.Graph, opt OutlineOptions) *Outliner {
-	o := &Outliner{df: df, g: g, opt: opt, stages: map[*stages.Node]*capture{}}
+func NewOutline(df *stages.Dockerfile, g *stages.Graph) *Outliner {
+	o := &Outliner{df: df, g: g, stages: map[*stages.Node]*capture{}}
 	o.global = o.metaArgs()
 	for _, n := range g.Order {
 		o.initial(n)
@@ -112,47 +104,16 @@ type capture struct {
 	ssh     map[string]need
 }
 
-// metaArgs evaluates the global ARGs, noting which other global ARGs each
-// default uses: giving one of those changes the value too.
+// metaArgs are the global ARGs as the parse evaluated them, with the
+// other global ARGs each default uses.
 func (o *Outliner) metaArgs() map[string]argInfo {
-	scope := stages.NewArgs()
-	if o.opt.AutoArgs != nil {
-		scope = o.opt.AutoArgs.Clone()
-	}
-	if v, ok := o.df.GlobalArgs.Get("TARGETSTAGE"); ok {
-		scope.Set("TARGETSTAGE", v)
-	}
-	lex := o.df.NewLex()
 	all := map[string]argInfo{}
-	for _, cmd := range o.df.MetaArgs {
-		for _, kv := range cmd.Args {
-			a := argInfo{key: kv.Key, doc: kv.DocComment, loc: cmd.Location()}
-			set := false
-			if v, ok := o.opt.BuildArgs[kv.Key]; ok {
-				a.value, set = v, true
-			} else if kv.Value != nil {
-				res, err := lex.ProcessWordWithMatches(*kv.Value, scope)
-				if err != nil {
-					continue // stages.Parse would have failed
-				}
-				a.value, set = res.Result, true
-				a.deps = map[string]bool{}
-				for k := range res.Matched {
-					a.deps[k] = true
-				}
-				if a.deps[kv.Key] {
-					// ARG X=$X:more keeps what the earlier X depended on.
-					delete(a.deps, kv.Key)
-					for k := range all[kv.Key].deps {
-						a.deps[k] = true
-					}
-				}
-			}
-			if set {
-				scope.Set(kv.Key, a.value)
-			}
-			all[kv.Key] = a
+	for _, m := range o.df.Declared {
+		a := argInfo{key: m.Key, doc: m.DocComment, loc: m.Location, deps: m.Deps}
+		if m.Value != nil {
+			a.value = *m.Value
 		}
+		all[m.Key] = a
 	}
 	return all
 }
