@@ -121,7 +121,3 @@ func (h *historyChain) flatten() []ocispecs.History {
 	}
 	return out
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
-}

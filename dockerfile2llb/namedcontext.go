@@ -3,6 +3,8 @@ package dockerfile2llb
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -160,7 +162,7 @@ func (c *converter) warnUnusedContexts() {
 			used[familiarName(n.Name)] = true
 		}
 	}
-	for _, key := range sortedKeys(c.opt.Client.BuildOpts().Opts) {
+	for _, key := range slices.Sorted(maps.Keys(c.opt.Client.BuildOpts().Opts)) {
 		name, ok := strings.CutPrefix(key, "context:")
 		if !ok {
 			continue

@@ -2,9 +2,11 @@ package dockerfile2llb
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -272,5 +274,5 @@ func (e maskedEnv) Keys() []string {
 			keys = append(keys, k)
 		}
 	}
-	return append(keys, sortedKeys(e.masked)...)
+	return append(keys, slices.Sorted(maps.Keys(e.masked))...)
 }

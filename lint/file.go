@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -147,7 +149,7 @@ func undefinedInFrom(declared map[string]struct{}, unmatched map[string]struct{}
 		options = append(options, k)
 	}
 	sort.Strings(options)
-	for _, arg := range sortedSet(unmatched) {
+	for _, arg := range slices.Sorted(maps.Keys(unmatched)) {
 		if _, ok := declared[arg]; ok {
 			continue
 		}
@@ -206,13 +208,4 @@ func (c *checker) baseImagePlatforms() {
 			c.lint.Run(&linter.RuleInvalidBaseImagePlatform, e.Location, msg)
 		}
 	}
-}
-
-func sortedSet(m map[string]struct{}) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

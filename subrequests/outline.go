@@ -3,6 +3,7 @@ package subrequests
 import (
 	"maps"
 	"path"
+	"slices"
 	"sort"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -172,7 +173,7 @@ func (o *Outliner) Result(dt []byte) *outline.Outline {
 			return
 		}
 		o.markDeps(c)
-		for _, k := range sortedKeys(c.used) {
+		for _, k := range slices.Sorted(maps.Keys(c.used)) {
 			a, ok := c.args[k]
 			if !ok || seenArgs[k] {
 				continue
@@ -180,13 +181,13 @@ func (o *Outliner) Result(dt []byte) *outline.Outline {
 			seenArgs[k] = true
 			args = append(args, outline.Arg{Name: a.key, Value: a.value, Description: a.doc, Location: toLocation(a.loc)})
 		}
-		for _, id := range sortedKeys(c.secrets) {
+		for _, id := range slices.Sorted(maps.Keys(c.secrets)) {
 			if !seenSecrets[id] {
 				seenSecrets[id] = true
 				secrets = append(secrets, outline.Secret{Name: id, Required: c.secrets[id].required, Location: toLocation(c.secrets[id].loc)})
 			}
 		}
-		for _, id := range sortedKeys(c.ssh) {
+		for _, id := range slices.Sorted(maps.Keys(c.ssh)) {
 			if !seenSSH[id] {
 				seenSSH[id] = true
 				ssh = append(ssh, outline.SSH{Name: id, Required: c.ssh[id].required, Location: toLocation(c.ssh[id].loc)})
@@ -226,18 +227,9 @@ func (o *Outliner) markDeps(c *capture) {
 			mark(d)
 		}
 	}
-	for _, k := range sortedKeys(c.used) {
+	for _, k := range slices.Sorted(maps.Keys(c.used)) {
 		mark(k)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // line is the first line of a location, 0 when there is none.
