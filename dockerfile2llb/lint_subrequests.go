@@ -15,7 +15,6 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
-	"github.com/moby/buildkit/solver/pb"
 	"github.com/myorg/multistage/stages"
 	"github.com/myorg/multistage/subrequests"
 	"github.com/pkg/errors"
@@ -40,7 +39,7 @@ func Lint(ctx context.Context, dt []byte, opt ConvertOpt) (*lintres.LintResults,
 		var le *parser.LocationError
 		if errors.As(err, &le) {
 			be.Location.SourceIndex = int32(src)
-			be.Location.Ranges = pbRanges(mergeRanges(le.Locations...))
+			be.Location.Ranges = stages.PBRanges(mergeRanges(le.Locations...))
 		}
 		results.Error = be
 	}
@@ -106,17 +105,6 @@ func StageGraph(dt []byte, opt ConvertOpt) (*stages.Graph, error) {
 		return nil, err
 	}
 	return c.graph, nil
-}
-
-func pbRanges(rs []parser.Range) []*pb.Range {
-	var out []*pb.Range
-	for _, r := range rs {
-		out = append(out, &pb.Range{
-			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
-			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
-		})
-	}
-	return out
 }
 
 // mergeRanges sorts ranges by line and merges overlapping ones, so an

@@ -10,7 +10,6 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
-	"github.com/moby/buildkit/solver/pb"
 	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -169,14 +168,7 @@ func stepName(lex *shell.Lex, source string, env shell.EnvGetter) string {
 // location attaches Dockerfile ranges to an op, so errors from the solver
 // point back at the instruction.
 func (c *converter) location(ranges []parser.Range) llb.ConstraintsOpt {
-	out := make([]*pb.Range, 0, len(ranges))
-	for _, r := range ranges {
-		out = append(out, &pb.Range{
-			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
-			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
-		})
-	}
-	return c.opt.SourceMap.Location(out)
+	return c.opt.SourceMap.Location(stages.PBRanges(ranges))
 }
 
 // commandDescription records the instruction text in op metadata.

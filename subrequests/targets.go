@@ -38,12 +38,5 @@ func toLocation(rs []parser.Range) *pb.Location {
 	if len(rs) == 0 {
 		return nil
 	}
-	out := &pb.Location{Ranges: make([]*pb.Range, len(rs))}
-	for i, r := range rs {
-		out.Ranges[i] = &pb.Range{
-			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
-			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
-		}
-	}
-	return out
+	return &pb.Location{Ranges: stages.PBRanges(rs)}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/myorg/multistage/stages"
 )
 
 // attachSource adds the Dockerfile text to an error for every range it
@@ -35,19 +36,8 @@ func withSource(err error, src *dockerui.Source, ranges []parser.Range) error {
 			Language:   sm.Language,
 			Definition: sm.Definition.ToPB(),
 		},
-		Ranges: toPBRanges(ranges),
+		Ranges: stages.PBRanges(ranges),
 	})
-}
-
-func toPBRanges(ranges []parser.Range) []*pb.Range {
-	out := make([]*pb.Range, 0, len(ranges))
-	for _, r := range ranges {
-		out = append(out, &pb.Range{
-			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
-			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
-		})
-	}
-	return out
 }
 
 // warnFunc reports lint warnings as build warnings that point at the line.
@@ -61,7 +51,7 @@ func warnFunc(ctx context.Context, src *dockerui.Source) linter.LintWarnFunc {
 			Level:  1,
 			Detail: [][]byte{[]byte(description)},
 			URL:    url,
-			Range:  toPBRanges(ranges),
+			Range:  stages.PBRanges(ranges),
 		})
 	}
 }
