@@ -118,24 +118,30 @@ func (c *converter) rawLex() *shell.Lex {
 	return &l
 }
 
+// securityModes and networkModes are the --security and --network values
+// RUN accepts; the default network adds no option.
+var (
+	securityModes = map[string]pb.SecurityMode{
+		instructions.SecurityInsecure: pb.SecurityMode_INSECURE,
+		instructions.SecuritySandbox:  pb.SecurityMode_SANDBOX,
+	}
+	networkModes = map[string]pb.NetMode{
+		instructions.NetworkNone: pb.NetMode_NONE,
+		instructions.NetworkHost: pb.NetMode_HOST,
+	}
+)
+
 // runSandbox turns --network and --security into run options.
 func runSandbox(cmd *instructions.RunCommand) ([]llb.RunOption, error) {
-	var opts []llb.RunOption
-	switch sec := instructions.GetSecurity(cmd); sec {
-	case instructions.SecurityInsecure:
-		opts = append(opts, llb.Security(pb.SecurityMode_INSECURE))
-	case instructions.SecuritySandbox:
-		opts = append(opts, llb.Security(pb.SecurityMode_SANDBOX))
-	default:
-		return nil, errors.Errorf("--security=%s is not supported: use sandbox or insecure", sec)
+	sec, ok := securityModes[instructions.GetSecurity(cmd)]
+	if !ok {
+		return nil, errors.Errorf("--security=%s is not supported: use sandbox or insecure", instructions.GetSecurity(cmd))
 	}
-	switch network := instructions.GetNetwork(cmd); network {
-	case instructions.NetworkDefault:
-	case instructions.NetworkNone:
-		opts = append(opts, llb.Network(pb.NetMode_NONE))
-	case instructions.NetworkHost:
-		opts = append(opts, llb.Network(pb.NetMode_HOST))
-	default:
+	opts := []llb.RunOption{llb.Security(sec)}
+	network := instructions.GetNetwork(cmd)
+	if mode, ok := networkModes[network]; ok {
+		opts = append(opts, llb.Network(mode))
+	} else if network != instructions.NetworkDefault {
 		return nil, errors.Errorf("--network=%s is not supported: use default, none or host", network)
 	}
 	return opts, nil

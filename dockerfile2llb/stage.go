@@ -2,6 +2,7 @@ package dockerfile2llb
 
 import (
 	"context"
+	stderrors "errors"
 	"fmt"
 	"time"
 
@@ -141,24 +142,13 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 // parent's state would chain every stage's metadata to all its ancestors,
 // and each env lookup would walk them: quadratic on long FROM chains.
 func rebaseState(ctx context.Context, parent llb.State) (llb.State, error) {
-	env, err := parent.Env(ctx)
-	if err != nil {
-		return llb.State{}, err
-	}
-	dir, err := parent.GetDir(ctx)
-	if err != nil {
-		return llb.State{}, err
-	}
-	host, err := parent.GetHostname(ctx)
-	if err != nil {
-		return llb.State{}, err
-	}
-	network, err := parent.GetNetwork(ctx)
-	if err != nil {
-		return llb.State{}, err
-	}
-	p, err := parent.GetPlatform(ctx)
-	if err != nil {
+	env, errEnv := parent.Env(ctx)
+	dir, errDir := parent.GetDir(ctx)
+	host, errHost := parent.GetHostname(ctx)
+	network, errNetwork := parent.GetNetwork(ctx)
+	p, errPlatform := parent.GetPlatform(ctx)
+	// Reading metadata fails only when ctx is done.
+	if err := stderrors.Join(errEnv, errDir, errHost, errNetwork, errPlatform); err != nil {
 		return llb.State{}, err
 	}
 	st := llb.NewState(parent.Output())
