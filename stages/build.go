@@ -16,8 +16,11 @@ type Input struct {
 	// GlobalArgs is the scope for FROM and ARG-expanded --from values.
 	GlobalArgs *Args
 	Lex        *shell.Lex
-	// Target is the requested stage name; empty means the last stage.
+	// Target is the requested stage name, or several separated by commas;
+	// empty means the last stage.
 	Target string
+	// AllStages makes every stage reachable (MULTISTAGE_BUILD_ALL).
+	AllStages bool
 	// HasNamedContext reports whether a --build-context named name exists;
 	// nil means none do.
 	HasNamedContext func(name string) bool
@@ -75,11 +78,11 @@ func Build(in Input) (*Graph, error) {
 	if err := checkOrder(b.g); err != nil {
 		return nil, err
 	}
-	target, err := b.selectTarget()
+	targets, err := b.selectTargets()
 	if err != nil {
 		return nil, err
 	}
-	b.g.Target = target
+	b.g.Target, b.g.Targets, b.g.AllStages = targets[0], targets, in.AllStages
 	b.g.b = b
 	markReachable(b.g)
 	if err := b.checkTypos(); err != nil {
@@ -180,15 +183,4 @@ func (b *builder) external(ref string) *Node {
 func (b *builder) addEdge(e *Edge) {
 	e.From.Deps = append(e.From.Deps, e)
 	b.g.Edges = append(b.g.Edges, e)
-}
-
-// selectTarget finds the requested stage, case-insensitively.
-func (b *builder) selectTarget() (*Node, error) {
-	if b.in.Target == "" {
-		return b.g.Stages[len(b.g.Stages)-1], nil
-	}
-	if n, ok := b.byName[strings.ToLower(b.in.Target)]; ok {
-		return n, nil
-	}
-	return nil, unknownTarget(b.in.Target, b.g.StageNames())
 }

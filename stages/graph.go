@@ -103,8 +103,15 @@ type Graph struct {
 	// in order of first reference.
 	Externals []*Node
 	Edges     []*Edge
-	Target    *Node
-	// Order lists the stages the target needs, dependencies first.
+	// Target is the first of Targets: the stage whose name TARGETSTAGE
+	// carries and that a single-target consumer exports.
+	Target *Node
+	// Targets are the requested targets in request order, without
+	// duplicates; one element unless the target option lists several.
+	Targets []*Node
+	// AllStages makes every stage reachable (MULTISTAGE_BUILD_ALL).
+	AllStages bool
+	// Order lists the stages the targets need, dependencies first.
 	Order     []*Node
 	reachable map[*Node]bool
 	// b keeps the name tables so ONBUILD triggers of base images can join

@@ -1213,8 +1213,14 @@ func checkInvariants(g *Graph) error {
 	if len(g.Order)+len(g.Pruned()) != len(g.Stages) {
 		return fmt.Errorf("%d ordered + %d pruned != %d stages", len(g.Order), len(g.Pruned()), len(g.Stages))
 	}
-	if g.Order[len(g.Order)-1] != g.Target {
-		return errors.New("target is not last in order")
+	// The last stage in order is a target, unless every stage is built.
+	if last := g.Order[len(g.Order)-1]; !g.AllStages && !g.IsTarget(last) {
+		return errors.New("last in order is not a target")
+	}
+	for _, t := range g.Targets {
+		if !g.Reachable(t) {
+			return fmt.Errorf("target %s is not reachable", t.DisplayName())
+		}
 	}
 	deps := 0
 	for i, s := range g.Stages {

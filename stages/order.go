@@ -73,11 +73,13 @@ func findCycle(g *Graph) (*Node, []*Edge) {
 	return nil, nil
 }
 
-// markReachable walks from the target and fills Order and the reachable set.
+// markReachable walks from the targets (or every stage) and fills Order and the reachable set.
 func markReachable(g *Graph) {
 	g.reachable, g.Order = map[*Node]bool{}, nil
-	queue := []*Node{g.Target}
-	g.reachable[g.Target] = true
+	queue := append([]*Node(nil), g.roots()...)
+	for _, r := range queue {
+		g.reachable[r] = true
+	}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]

@@ -123,8 +123,9 @@ func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[s
 // the last stage's name, else "default". It is needed before the stages are
 // parsed, because global ARGs may use it, so it is read off the AST.
 func targetStageArg(root *parser.Node, target string) string {
-	if target != "" {
-		return target
+	if names := SplitTargets(target); len(names) > 0 {
+		// With several targets, the first names the build.
+		return names[0]
 	}
 	name := "default"
 	for _, n := range root.Children {

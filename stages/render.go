@@ -10,9 +10,11 @@ import (
 // returns as result.json, and what DOT draws.
 type Rendered struct {
 	// Target is the ID of the target stage.
-	Target string         `json:"target"`
-	Nodes  []RenderedNode `json:"nodes"`
-	Edges  []RenderedEdge `json:"edges"`
+	Target string `json:"target"`
+	// Targets are the IDs of every target when several were asked for.
+	Targets []string       `json:"targets,omitempty"`
+	Nodes   []RenderedNode `json:"nodes"`
+	Edges   []RenderedEdge `json:"edges"`
 }
 
 // RenderedNode is a stage, an external image, scratch or a named context.
@@ -58,7 +60,7 @@ func (g *Graph) Render() *Rendered {
 		ids[n] = fmt.Sprintf("stage-%d", n.Index)
 		idx := n.Index
 		rn := RenderedNode{ID: ids[n], Kind: n.Kind, Name: n.Name, Index: &idx, Base: n.BaseName, Platform: n.Platform,
-			Target: n == g.Target, Pruned: !g.Reachable(n)}
+			Target: g.IsTarget(n), Pruned: !g.Reachable(n)}
 		if n.Stage != nil {
 			rn.Line = firstLine(n.Stage.Location)
 		}
@@ -69,6 +71,11 @@ func (g *Graph) Render() *Rendered {
 		r.Nodes = append(r.Nodes, RenderedNode{ID: ids[n], Kind: n.Kind, Name: n.Name, Pruned: !g.Reachable(n)})
 	}
 	r.Target = ids[g.Target]
+	if len(g.Targets) > 1 {
+		for _, t := range g.Targets {
+			r.Targets = append(r.Targets, ids[t])
+		}
+	}
 	for _, e := range g.Edges {
 		r.Edges = append(r.Edges, RenderedEdge{From: ids[e.From], To: ids[e.To], Kind: e.Kind, Ref: e.Ref, Line: e.Line(), Pruned: !g.Reachable(e.From)})
 	}

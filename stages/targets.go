@@ -1,0 +1,99 @@
+package stages
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pkg/errors"
+)
+
+// BuildAllArg is the build arg that makes every stage of the Dockerfile
+// reachable while the export stays the target's. It is a build arg rather
+// than an option so that buildx, bake and buildctl can all pass it.
+const BuildAllArg = "MULTISTAGE_BUILD_ALL"
+
+// BuildAll reports whether args ask for every stage. An unparsable value is
+// an error rather than "off": a CI job that meant to run its test stages
+// must not pass silently without them.
+func BuildAll(args map[string]string) (bool, error) {
+	v, ok := args[BuildAllArg]
+	if !ok || v == "" {
+		return false, nil
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, errors.Errorf("build arg %s=%q is not a boolean; use %s=1 to build every stage or leave it unset", BuildAllArg, v, BuildAllArg)
+	}
+	return on, nil
+}
+
+// SplitTargets splits a target option as buildx passes it ("a,b"): blanks
+// around names and empty items are dropped, and names that differ only in
+// case fold into the first spelling, since targets match case-insensitively.
+func SplitTargets(target string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range strings.Split(target, ",") {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[strings.ToLower(t)] {
+			continue
+		}
+		seen[strings.ToLower(t)] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// IsTarget reports whether n is one of the requested targets.
+func (g *Graph) IsTarget(n *Node) bool {
+	for _, t := range g.Targets {
+		if t == n {
+			return true
+		}
+	}
+	return false
+}
+
+// roots are where reachability starts: every target, or every stage when
+// all stages are built.
+func (g *Graph) roots() []*Node {
+	if g.AllStages {
+		return g.Stages
+	}
+	return g.Targets
+}
+
+// selectTargets resolves every requested name; each unknown one is reported
+// as a single target would be. Two names for the same stage ("a" and "A")
+// select it once.
+func (b *builder) selectTargets() ([]*Node, error) {
+	names := SplitTargets(b.in.Target)
+	if len(names) == 0 {
+		return []*Node{b.g.Stages[len(b.g.Stages)-1]}, nil
+	}
+	var out []*Node
+	var errs []string
+	for _, name := range names {
+		n, ok := b.byName[strings.ToLower(name)]
+		if !ok {
+			errs = append(errs, unknownTarget(name, b.g.StageNames()).Error())
+			continue
+		}
+		if !containsNode(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	return out, nil
+}
+
+func containsNode(ns []*Node, n *Node) bool {
+	for _, m := range ns {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
