@@ -170,6 +170,14 @@ var deliberateDeviations = map[string]deviation{
 		Reason: "a stage reached only through an ONBUILD --from trigger is numbered 1/2, 2/2; upstream says [tools 2/2] FROM, [tools 3/2] RUN (it counts a FROM it named while the stage was still unreachable)",
 		Check:  convertsWithOps(`^#\d+ source "\[tools 1/2\] FROM docker.io/library/alpine`, `^#\d+ exec "\[tools 2/2\] RUN echo tool > /tool"`, `^#\d+ file "\[app 1/2\] ONBUILD COPY --from=tools`),
 	},
+	"own/issue10-dev-copy-from-stage-arg": {
+		Reason: "COPY --from=${VAR} uses the ARGs declared in its stage (issue 10, beyond upstream 7)",
+		Check:  convertsWithOps(`^#\d+ exec "\[two 2/2\] RUN echo two > /out"`, `^#\d+ file ".*COPY --from=(\$\{SRC\}|two) /out /out"`),
+	},
+	"own/issue10-dev-mount-from-stage-arg": {
+		Reason: "RUN --mount=from=${VAR} uses the ARGs declared in its stage (issue 10, beyond upstream 7)",
+		Check:  convertsWithOps(`^#\d+ exec "\[one 2/2\] RUN echo one > /one"`, `^    mount /mnt <- #\d+ output=none ro type=BIND$`),
+	},
 	"own/dev-from-platform-stage": {
 		Reason: "FROM --platform=... <stage> converts the parent chain for that platform (beyond upstream 3)",
 		Check:  convertsWithOps(`Architecture="arm64"`),

@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -29,12 +30,14 @@ type Input struct {
 	RawMountFrom map[MountKey]string
 	// MountTargets are the --mount target= values (Dockerfile.MountTargets).
 	MountTargets map[MountKey]string
+	// fromScopes are the stage scopes of --from values (Dockerfile.fromScopes).
+	fromScopes map[int]*fromScope
 }
 
 // FromDockerfile is the Input for a parsed Dockerfile.
 func FromDockerfile(d *Dockerfile, target string, hasNamedContext func(string) bool) Input {
 	return Input{Stages: d.Stages, GlobalArgs: d.GlobalArgs, Lex: d.NewLex(), Target: target, HasNamedContext: hasNamedContext,
-		RawMountFrom: d.RawMountFrom, MountTargets: d.MountTargets}
+		RawMountFrom: d.RawMountFrom, MountTargets: d.MountTargets, fromScopes: d.fromScopes}
 }
 
 // builder holds the state of one Build call.
@@ -153,7 +156,17 @@ func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
 
 // expand evaluates word in the global scope and rejects an empty result.
 func (b *builder) expand(word string, loc []parser.Range, what string) (string, error) {
-	res, err := b.in.Lex.ProcessWordWithMatches(word, b.in.GlobalArgs)
+	return b.expandIn(globalScope{b.in.GlobalArgs}, word, loc, what)
+}
+
+// expandIn is expand in scope; a value that cannot be known before the
+// images resolve is reported at the instruction and at the ARG.
+func (b *builder) expandIn(scope expander, word string, loc []parser.Range, what string) (string, error) {
+	res, err := scope.expand(b.in.Lex, word)
+	var unknown *unknownValueError
+	if errors.As(err, &unknown) {
+		return "", parser.WithLocation(errdetail.Append(err, "in %s=%s (line %d)", what, word, firstLine(loc)), loc)
+	}
 	if err != nil {
 		return "", parser.WithLocation(errdetail.Append(err, "in %s %s", what, word), loc)
 	}

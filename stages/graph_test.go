@@ -502,15 +502,18 @@ var graphCases = []graphCase{
 		lines:      []int{3},
 	},
 	{
-		name: "a stage-local ARG does not reach COPY --from",
+		// Issue 10: ARGs declared in the stage above the instruction count.
+		name: "a stage-local ARG chooses COPY --from",
 		dockerfile: df(
 			"FROM golang AS build",
 			"FROM alpine",
 			"ARG SRC=build",
 			"COPY --from=$SRC /a /b",
 		),
-		err:   []string{"COPY --from $SRC (line 4) is empty", "SRC is not set"},
-		lines: []int{4},
+		wantTarget: "stage-1",
+		order:      []string{"build", "stage-1"},
+		edges:      []string{"build -from-> golang (image)", "stage-1 -from-> alpine (image)", "stage-1 -copy-> build"},
+		externals:  []string{"golang (image)", "alpine (image)"},
 	},
 	{
 		name:       "empty RUN --mount from after ARG expansion",

@@ -35,6 +35,9 @@ type Dockerfile struct {
 	// written, keyed like RawMountFrom; upstream's message for a mount
 	// of a later stage names it.
 	MountTargets map[MountKey]string
+	// fromScopes are the scopes of the --from values that use variables,
+	// by line: the stage's ARGs above them, then GlobalArgs.
+	fromScopes map[int]*fromScope
 }
 
 // MountKey is one --mount flag: the line its RUN starts on and its
@@ -115,7 +118,8 @@ func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[s
 	if err != nil {
 		return err
 	}
-	d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, lex, d.GlobalArgs)
+	d.fromScopes = stageScopes(d.AST.AST, lex, d.GlobalArgs, buildArgs)
+	d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, lex, d.scopeFor)
 	return err
 }
 
@@ -133,12 +137,8 @@ func targetStageArg(root *parser.Node, target string) string {
 			continue
 		}
 		name = "default"
-		var words []string
-		for w := n.Next; w != nil; w = w.Next {
-			words = append(words, w.Value)
-		}
-		if len(words) == 3 && strings.EqualFold(words[1], "as") {
-			name = strings.ToLower(words[2])
+		if as := fromAsName(n); as != "" {
+			name = as
 		}
 	}
 	return name
@@ -206,7 +206,7 @@ func parseMetaArgs(root *parser.Node) ([]instructions.ArgCommand, error) {
 // global scope, so the graph is fixed before anything is built. The
 // instructions package would otherwise reject the variable outright. It
 // returns the from= values it rewrote, as written, and every target=.
-func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) (raw, targets map[MountKey]string, err error) {
+func expandMountFrom(root *parser.Node, lex *shell.Lex, scopeFor func(line int) expander) (raw, targets map[MountKey]string, err error) {
 	raw, targets = map[MountKey]string{}, map[MountKey]string{}
 	for _, n := range root.Children {
 		if !strings.EqualFold(n.Value, "run") {
@@ -224,7 +224,7 @@ func expandMountFrom(root *parser.Node, lex *shell.Lex, scope *Args) (raw, targe
 			if !strings.Contains(v, "$") {
 				continue
 			}
-			expanded, from, err := expandFromField(v, lex, scope)
+			expanded, from, err := expandFromField(v, lex, scopeFor(n.StartLine))
 			if err != nil {
 				return nil, nil, parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
 			}
@@ -253,7 +253,7 @@ func mountField(mount string, keys ...string) string {
 
 // expandFromField expands the from= field of one --mount value; from is
 // that field's value as written, when it was expanded.
-func expandFromField(mount string, lex *shell.Lex, scope *Args) (expanded, from string, err error) {
+func expandFromField(mount string, lex *shell.Lex, scope expander) (expanded, from string, err error) {
 	fields, err := csvvalue.Fields(mount, nil)
 	if err != nil {
 		return mount, "", nil // left for the instructions parser to report
@@ -264,7 +264,7 @@ func expandFromField(mount string, lex *shell.Lex, scope *Args) (expanded, from 
 		if !ok || !strings.EqualFold(key, "from") || !strings.Contains(value, "$") {
 			continue
 		}
-		res, err := lex.ProcessWordWithMatches(value, scope)
+		res, err := scope.expand(lex, value)
 		if err != nil {
 			return "", "", err
 		}

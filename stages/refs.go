@@ -62,7 +62,11 @@ func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions
 	if kind == EdgeMount {
 		what = "RUN --mount from"
 	}
-	ref, err := b.expand(raw, loc, what)
+	scope := expander(globalScope{b.in.GlobalArgs})
+	if s, ok := b.in.fromScopes[firstLine(loc)]; ok && kind != EdgeMount {
+		scope = s // mount values were expanded in it already, by Parse
+	}
+	ref, err := b.expandIn(scope, raw, loc, what)
 	if err != nil {
 		return nil, err
 	}

@@ -58,14 +58,7 @@ func TestTargets(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g, err := buildTargets(c.target, c.allArg)
 			if c.err != nil {
-				if err == nil {
-					t.Fatalf("no error, want %q", c.err)
-				}
-				for _, s := range c.err {
-					if !strings.Contains(err.Error(), s) {
-						t.Errorf("error %q\n does not contain %q", err, s)
-					}
-				}
+				wantErrContains(t, err, c.err)
 				return
 			}
 			if err != nil {
@@ -128,5 +121,17 @@ func TestTargetStageArgWithSeveralTargets(t *testing.T) {
 	}
 	if v, _ := d.GlobalArgs.Get("TARGETSTAGE"); v != "b" {
 		t.Fatalf("TARGETSTAGE = %q, want the first target, b", v)
+	}
+}
+
+func wantErrContains(t *testing.T, err error, subs []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %q", subs)
+	}
+	for _, s := range subs {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q\n does not contain %q", err, s)
+		}
 	}
 }

@@ -202,7 +202,11 @@ func (o *Outliner) Result(dt []byte) *outline.Outline {
 			}
 		}
 	}
-	visit(target)
+	// With several targets the outline is their union; the name and
+	// description are the first target's.
+	for _, t := range o.g.Targets {
+		visit(t)
+	}
 	sort.SliceStable(args, func(i, j int) bool { return line(args[i].Location) < line(args[j].Location) })
 	sort.SliceStable(secrets, func(i, j int) bool { return line(secrets[i].Location) < line(secrets[j].Location) })
 	sort.SliceStable(ssh, func(i, j int) bool { return line(ssh[i].Location) < line(ssh[j].Location) })

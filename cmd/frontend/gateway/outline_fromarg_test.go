@@ -1,14 +1,7 @@
 package gateway_test
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
-
-	"github.com/moby/buildkit/frontend/subrequests/outline"
-
-	"github.com/myorg/multistage/cmd/frontend/gateway"
-	"github.com/myorg/multistage/internal/fakeresolver"
 )
 
 // A global ARG that only a COPY --from or RUN --mount from= of a needed
@@ -38,23 +31,7 @@ RUN --mount=type=bind,from=$CACHE,target=/c true
 		{target: "check", want: map[string]string{"CACHE": "build"}},
 		{target: "build", want: map[string]string{}},
 	} {
-		opts := map[string]string{"requestid": "frontend.outline", "target": tc.target}
-		for k, v := range tc.args {
-			opts["build-arg:"+k] = v
-		}
-		c := &fakeClient{opts: opts, files: map[string][]byte{"Dockerfile": []byte(df)}, res: fakeresolver.New()}
-		res, err := gateway.Build(context.Background(), c)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.target, err)
-		}
-		var o outline.Outline
-		if err := json.Unmarshal(res.Metadata["result.json"], &o); err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, a := range o.Args {
-			got[a.Name] = a.Value
-		}
+		got := outlineArgs(t, df, tc.target, tc.args)
 		if len(got) != len(tc.want) {
 			t.Errorf("target %s, args %v: outline args %v, want %v", tc.target, tc.args, got, tc.want)
 			continue

@@ -1,0 +1,225 @@
+package stages
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/pkg/errors"
+)
+
+// A --from value may use the ARGs its stage declares above it. Their values
+// must be known before any image is resolved, since the graph is fixed
+// then: a build arg, or a default made only of other ARGs the stage
+// declared before (a global or automatic ARG counts once the stage
+// redeclares it with "ARG NAME", exactly as RUN would see it). A default
+// that names anything else may be reading the base image's ENV, which is
+// not known yet, so using it in --from is an error.
+
+// stageArg is one ARG declared in a stage.
+type stageArg struct {
+	key   string
+	value *string // nil: declared without default, not given, no global
+	line  int
+	loc   []parser.Range
+	// why, when not empty, is the reason the value cannot be known before
+	// the images are resolved.
+	why string
+}
+
+// fromScope is what a --from value on one line expands in: the stage's
+// ARGs declared above it, then the global scope (as before stage ARGs
+// counted). It records the first name that cannot be known.
+type fromScope struct {
+	stage   string
+	global  *Args
+	args    map[string]*stageArg
+	env     map[string]int // names set by ENV above the line, with its line
+	problem error
+}
+
+func (s *fromScope) Get(key string) (string, bool) {
+	if a, ok := s.args[key]; ok {
+		if a.why != "" && s.problem == nil {
+			s.problem = withLocations(&unknownValueError{errors.Errorf("ARG %s (line %d) of stage %q cannot choose a --from: %s", a.key, a.line, s.stage, a.why)}, a.loc)
+		}
+		if a.value == nil {
+			return "", false
+		}
+		return *a.value, true
+	}
+	if line, ok := s.env[key]; ok && s.problem == nil {
+		s.problem = &unknownValueError{errors.Errorf("$%s is set by ENV (line %d) in stage %q: --from can use ARGs only, since the stage graph is fixed before anything is built; declare it with ARG instead", key, line, s.stage)}
+	}
+	return s.global.Get(key)
+}
+
+func (s *fromScope) Keys() []string {
+	keys := s.global.Keys()
+	for k := range s.args {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// expand evaluates word and fails when it used a value that is not known
+// before the images are resolved.
+func (s *fromScope) expand(lex *shell.Lex, word string) (shell.ProcessWordResult, error) {
+	s.problem = nil
+	res, err := lex.ProcessWordWithMatches(word, s)
+	if err == nil {
+		err = s.problem
+	}
+	return res, err
+}
+
+// stageScopes walks the Dockerfile and returns, for every line whose
+// COPY/ADD --from or RUN --mount from= uses a variable, the scope it
+// expands in. Lines without a variable keep the global scope.
+func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[string]string) map[int]*fromScope {
+	out := map[int]*fromScope{}
+	var cur *fromScope
+	silent := linter.New(&linter.Config{})
+	index := -1
+	for _, n := range root.Children {
+		switch strings.ToLower(n.Value) {
+		case "from":
+			index++
+			label := fromAsName(n)
+			if label == "" {
+				label = fmt.Sprintf("stage-%d", index)
+			}
+			cur = &fromScope{stage: label, global: global, args: map[string]*stageArg{}, env: map[string]int{}}
+		case "arg":
+			if cur != nil {
+				cur.declare(n, lex, buildArgs, silent)
+			}
+		case "env":
+			if cur != nil {
+				if cmd, err := instructions.ParseInstructionWithLinter(n, silent); err == nil {
+					for _, kv := range cmd.(*instructions.EnvCommand).Env {
+						cur.env[kv.Key] = n.StartLine
+					}
+				}
+			}
+		case "copy", "add", "run":
+			if cur != nil && usesVariableFrom(n) {
+				out[n.StartLine] = cur.snapshot()
+			}
+		}
+	}
+	return out
+}
+
+// declare evaluates one ARG line in the stage.
+func (s *fromScope) declare(n *parser.Node, lex *shell.Lex, buildArgs map[string]string, lint *linter.Linter) {
+	v, err := instructions.ParseInstructionWithLinter(n, lint)
+	if err != nil {
+		return // instructions.Parse reports it
+	}
+	for _, kv := range v.(*instructions.ArgCommand).Args {
+		a := &stageArg{key: kv.Key, line: n.StartLine, loc: n.Location()}
+		switch given, ok := buildArgs[kv.Key]; {
+		case ok:
+			a.value = &given
+		case kv.Value != nil:
+			a.value, a.why = s.evalDefault(lex, kv.Key, *kv.Value)
+		default:
+			if g, ok := s.global.Get(kv.Key); ok {
+				a.value = &g
+			}
+		}
+		s.args[kv.Key] = a
+	}
+}
+
+// evalDefault expands an ARG default in the stage's ARGs so far only, as
+// the build will; why says what it needed that is not known yet.
+func (s *fromScope) evalDefault(lex *shell.Lex, key, def string) (*string, string) {
+	known := NewArgs()
+	for _, k := range slices.Sorted(maps.Keys(s.args)) {
+		if a := s.args[k]; a.value != nil && a.why == "" {
+			known.Set(k, *a.value)
+		}
+	}
+	res, err := lex.ProcessWordWithMatches(def, known)
+	if err != nil {
+		return nil, err.Error()
+	}
+	for _, k := range slices.Sorted(maps.Keys(res.Unmatched)) {
+		if a, ok := s.args[k]; ok && a.why != "" {
+			return nil, fmt.Sprintf("its default uses ARG %s, which %s", k, a.why)
+		}
+		if line, ok := s.env[k]; ok {
+			return nil, fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line)
+		}
+		if _, ok := s.args[k]; ok {
+			continue // declared without a value: empty, as in the build
+		}
+		return nil, fmt.Sprintf("its default uses $%s, which is not an ARG declared earlier in the stage, so it could come from the base image's ENV; the stage graph is fixed before any image is resolved: declare \"ARG %s\" above it (a global or automatic ARG counts once redeclared) or pass --build-arg %s=...", k, k, key)
+	}
+	return &res.Result, ""
+}
+
+func (s *fromScope) snapshot() *fromScope {
+	return &fromScope{stage: s.stage, global: s.global, args: maps.Clone(s.args), env: maps.Clone(s.env)}
+}
+
+// usesVariableFrom reports whether a COPY/ADD --from or a RUN --mount
+// holds a variable.
+func usesVariableFrom(n *parser.Node) bool {
+	for _, f := range n.Flags {
+		if v, ok := strings.CutPrefix(f, "--from="); ok && strings.Contains(v, "$") {
+			return true
+		}
+		if v, ok := strings.CutPrefix(f, "--mount="); ok && strings.Contains(mountField(v, "from"), "$") {
+			return true
+		}
+	}
+	return false
+}
+
+// fromAsName is the lower-cased AS name of a FROM node, or "".
+func fromAsName(n *parser.Node) string {
+	var words []string
+	for w := n.Next; w != nil; w = w.Next {
+		words = append(words, w.Value)
+	}
+	if len(words) == 3 && strings.EqualFold(words[1], "as") {
+		return strings.ToLower(words[2])
+	}
+	return ""
+}
+
+// expander evaluates a --from word: a stage's scope, or the global one.
+type expander interface {
+	expand(lex *shell.Lex, word string) (shell.ProcessWordResult, error)
+}
+
+type globalScope struct{ *Args }
+
+func (g globalScope) expand(lex *shell.Lex, word string) (shell.ProcessWordResult, error) {
+	return lex.ProcessWordWithMatches(word, g.Args)
+}
+
+// scopeFor is the scope of a --from on line: its stage's, or the global
+// scope when the value holds no variable or precedes every FROM.
+func (d *Dockerfile) scopeFor(line int) expander {
+	if s, ok := d.fromScopes[line]; ok {
+		return s
+	}
+	return globalScope{d.GlobalArgs}
+}
+
+// unknownValueError is a --from value that needs what is only known once
+// images are resolved or the build runs.
+type unknownValueError struct{ error }
+
+func (e *unknownValueError) Unwrap() error { return e.error }

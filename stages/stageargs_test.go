@@ -1,0 +1,91 @@
+package stages
+
+import (
+	"reflect"
+	"testing"
+)
+
+// Stage ARGs choosing a --from: the edge each case's last stage gets, or
+// the error and the lines it names.
+func TestStageArgsInFrom(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		dockerfile string
+		args       map[string]string
+		want       string // label of the node the --from edge of the last stage points to
+		err        []string
+		lines      []int
+	}{
+		{name: "default chooses the stage",
+			dockerfile: df("FROM alpine AS one", "FROM alpine AS two", "FROM busybox", "ARG SRC=two", "COPY --from=${SRC} / /"),
+			want:       "two"},
+		{name: "build arg overrides the default",
+			dockerfile: df("FROM alpine AS one", "FROM alpine AS two", "FROM busybox", "ARG SRC=two", "COPY --from=${SRC} / /"),
+			args:       map[string]string{"SRC": "one"}, want: "one"},
+		{name: "stage ARG wins over a global ARG of the same name",
+			dockerfile: df("ARG SRC=one", "FROM alpine AS one", "FROM alpine AS two", "FROM busybox", "ARG SRC=two", "COPY --from=$SRC / /"),
+			want:       "two"},
+		{name: "redeclared global ARG keeps the global value",
+			dockerfile: df("ARG SRC=one", "FROM alpine AS one", "FROM alpine AS two", "FROM busybox", "ARG SRC", "COPY --from=$SRC / /"),
+			want:       "one"},
+		{name: "global ARG not redeclared still works as before",
+			dockerfile: df("ARG SRC=one", "FROM alpine AS one", "FROM busybox", "COPY --from=$SRC / /"),
+			want:       "one"},
+		{name: "default built from a redeclared global and an automatic ARG",
+			dockerfile: df("ARG KIND=build", "FROM alpine AS build-amd64", "FROM busybox", "ARG KIND", "ARG TARGETARCH", "ARG SRC=${KIND}-${TARGETARCH}", "RUN --mount=from=${SRC},target=/src true"),
+			want:       "build-amd64"},
+		{name: "ARG below the instruction does not count",
+			dockerfile: df("ARG SRC=one", "FROM alpine AS one", "FROM alpine AS two", "FROM busybox", "COPY --from=$SRC / /", "ARG SRC=two"),
+			want:       "one"},
+		{name: "ARG of another stage does not count",
+			dockerfile: df("FROM alpine AS one", "ARG SRC=nothing", "FROM busybox", "ARG SRC=one", "COPY --from=$SRC / /"),
+			want:       "one"},
+		{name: "build arg for a stage ARG picks an image",
+			dockerfile: df("FROM alpine AS one", "FROM busybox", "ARG SRC=one", "COPY --from=$SRC / /"),
+			args:       map[string]string{"SRC": "docker.io/library/debian"}, want: "docker.io/library/debian (image)"},
+		{name: "a default that may read the base image's ENV",
+			dockerfile: df("FROM alpine AS one", "FROM busybox", "ARG SRC=${HOME}", "COPY --from=$SRC / /"),
+			err:        []string{`ARG SRC (line 3) of stage "stage-1" cannot choose a --from`, "$HOME, which is not an ARG declared earlier in the stage", "base image's ENV", "fixed before any image is resolved", "COPY --from=$SRC (line 4)"},
+			lines:      []int{3, 4}},
+		{name: "a global ARG not redeclared, in a default",
+			dockerfile: df("ARG G=one", "FROM alpine AS one", "FROM busybox AS b", "ARG SRC=$G", "RUN --mount=from=$SRC,target=/x true"),
+			err:        []string{`ARG SRC (line 4) of stage "b" cannot choose a --from`, `declare "ARG G" above it`},
+			lines:      []int{4, 5}},
+		{name: "a value set by ENV",
+			dockerfile: df("FROM alpine AS one", "FROM busybox AS b", "ENV SRC=one", "COPY --from=$SRC / /"),
+			err:        []string{`$SRC is set by ENV (line 3) in stage "b"`, "COPY --from=$SRC (line 4)"},
+			lines:      []int{4}},
+		{name: "a default using an ARG that itself cannot be known",
+			dockerfile: df("FROM alpine AS one", "FROM busybox AS b", "ENV E=x", "ARG A=$E", "ARG SRC=$A", "COPY --from=$SRC / /"),
+			err:        []string{"ARG SRC (line 5)", "its default uses ARG A, which its default uses $E, set by ENV (line 3)"},
+			lines:      []int{5, 6}},
+		{name: "a build arg makes an unknowable default harmless",
+			dockerfile: df("FROM alpine AS one", "FROM busybox", "ARG SRC=${HOME}", "COPY --from=$SRC / /"),
+			args:       map[string]string{"SRC": "one"}, want: "one"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Parse([]byte(c.dockerfile), ParseOpt{BuildArgs: c.args, AutoArgs: NewArgs([2]string{"TARGETARCH", "amd64"})})
+			var g *Graph
+			if err == nil {
+				g, err = Build(FromDockerfile(d, "", nil))
+			}
+			if c.err != nil {
+				wantErrContains(t, err, c.err)
+				if got := errorLines(err); !reflect.DeepEqual(got, c.lines) {
+					t.Errorf("error lines = %v, want %v", got, c.lines)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := g.Stages[len(g.Stages)-1]
+			if got := label(last.Deps[len(last.Deps)-1].To); got != c.want {
+				t.Fatalf("--from points to %s, want %s", got, c.want)
+			}
+			if !g.Reachable(last.Deps[len(last.Deps)-1].To) {
+				t.Fatal("the chosen node is not reachable")
+			}
+		})
+	}
+}
