@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/myorg/multistage/internal/portspec"
 	"github.com/pkg/errors"
 )
 
@@ -57,8 +58,8 @@ func parseExposedPort(spec string) ([]string, error) {
 	default:
 		return nil, errors.Errorf("invalid port: %q: invalid proto: %s; the protocol is tcp, udp or sctp", spec, rawProto)
 	}
-	ip, hostPort, container := splitPortParts(rest)
-	if ip != "" && net.ParseIP(strings.Trim(ip, "[]")) == nil {
+	ip, hostPort, container := portspec.Split(rest)
+	if ip != "" && net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(ip, "["), "]")) == nil {
 		return nil, errors.Errorf("invalid IP address: %s; in port %q", strings.Trim(ip, "[]"), spec)
 	}
 	start, end, err := parsePortRange(container)
@@ -79,20 +80,6 @@ func parseExposedPort(spec string) ([]string, error) {
 		out = append(out, strconv.Itoa(p)+"/"+proto)
 	}
 	return out, nil
-}
-
-// splitPortParts splits on the last two colons, keeping IPv6 brackets.
-func splitPortParts(s string) (ip, hostPort, container string) {
-	i := strings.LastIndex(s, ":")
-	if i < 0 {
-		return "", "", s
-	}
-	container, head := s[i+1:], s[:i]
-	j := strings.LastIndex(head, ":")
-	if j < 0 || strings.HasSuffix(head, "]") {
-		return "", head, container
-	}
-	return head[:j], head[j+1:], container
 }
 
 func parsePortRange(s string) (int, int, error) {

@@ -52,7 +52,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	for _, h := range c.opt.ExtraHosts {
 		opts = append(opts, llb.AddExtraHost(h.Host, h.IP))
 	}
-	opts = append(opts, c.runDevShm()...)
+	opts = append(opts, c.runHostLimits()...)
 	s.state = s.state.Run(opts...).Root()
 	s.hist.add(runHistory(args, s.args, env), true, true, s.epoch)
 	return compact(ctx, s)
@@ -176,8 +176,9 @@ func cdiDevice(name string, optional bool) llb.RunOption {
 	return llb.AddCDIDevice(do...)
 }
 
-// runDevShm sizes /dev/shm, and sets the cgroup parent and resource limits.
-func (c *converter) runDevShm() []llb.RunOption {
+// runHostLimits are the build-wide host settings of every RUN: the size of
+// /dev/shm, the cgroup parent and resource limits.
+func (c *converter) runHostLimits() []llb.RunOption {
 	var opts []llb.RunOption
 	if c.opt.ShmSize > 0 && c.supports(pb.CapExecMountTmpfsSize) {
 		opts = append(opts, llb.AddMount("/dev/shm", llb.Scratch(), llb.Tmpfs(llb.TmpfsSize(c.opt.ShmSize))))

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/buildkit/util/system"
 	"github.com/moby/patternmatcher"
 	"github.com/myorg/multistage/internal/events"
+	"github.com/myorg/multistage/internal/portspec"
 	"github.com/myorg/multistage/stages"
 )
 
@@ -122,7 +123,7 @@ func exposeRules(s *events.Stage, cmd *instructions.ExposeCommand, lint *linter.
 			return
 		}
 		for _, raw := range ports {
-			ip, hostPort, container := splitPort(raw)
+			ip, hostPort, container := portspec.Split(raw)
 			_, proto, _ := strings.Cut(container, "/")
 			if proto != strings.ToLower(proto) {
 				lint.Run(&linter.RuleExposeProtoCasing, cmd.Location(), linter.RuleExposeProtoCasing.Format(raw))
@@ -131,19 +132,6 @@ func exposeRules(s *events.Stage, cmd *instructions.ExposeCommand, lint *linter.
 				lint.Run(&linter.RuleExposeInvalidFormat, cmd.Location(), linter.RuleExposeInvalidFormat.Format(raw))
 			}
 		}
-	}
-}
-
-// splitPort splits [ip:][hostPort:]containerPort[/proto].
-func splitPort(raw string) (ip, hostPort, container string) {
-	parts := strings.Split(raw, ":")
-	switch n := len(parts); n {
-	case 1:
-		return "", "", parts[0]
-	case 2:
-		return "", parts[0], parts[1]
-	default:
-		return strings.Join(parts[:n-2], ":"), parts[n-2], parts[n-1]
 	}
 }
 

@@ -122,29 +122,6 @@ type Graph struct {
 // Reachable reports whether the target needs n.
 func (g *Graph) Reachable(n *Node) bool { return g.reachable[n] }
 
-// Pruned lists the stages the target does not need, in Dockerfile order.
-func (g *Graph) Pruned() []*Node {
-	var out []*Node
-	for _, s := range g.Stages {
-		if !g.reachable[s] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// ReachableExternals lists the images and contexts the target needs, in
-// order of first reference: exactly the set worth resolving.
-func (g *Graph) ReachableExternals() []*Node {
-	var out []*Node
-	for _, n := range g.Externals {
-		if g.reachable[n] {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // StageNames lists the named stages, for suggestions.
 func (g *Graph) StageNames() []string {
 	var names []string

@@ -1162,10 +1162,10 @@ func checkGraph(t *testing.T, g *Graph, c graphCase) {
 	}{
 		{"target", g.Target.DisplayName(), c.wantTarget},
 		{"order", labels(g.Order), c.order},
-		{"pruned", names(g.Pruned()), c.pruned},
+		{"pruned", names(pruned(g)), c.pruned},
 		{"edges", edgeStrings(g), c.edges},
 		{"externals", labels(g.Externals), c.externals},
-		{"reachable externals", labels(g.ReachableExternals()), resolve},
+		{"reachable externals", labels(reachableExternals(g)), resolve},
 		{"platforms", platforms, c.platforms},
 	} {
 		if !reflect.DeepEqual(cmp.got, cmp.want) {
@@ -1213,8 +1213,8 @@ func checkInvariants(g *Graph) error {
 	if g.Target == nil || !g.Target.IsStage() || !g.Reachable(g.Target) {
 		return errors.New("target is not a reachable stage")
 	}
-	if len(g.Order)+len(g.Pruned()) != len(g.Stages) {
-		return fmt.Errorf("%d ordered + %d pruned != %d stages", len(g.Order), len(g.Pruned()), len(g.Stages))
+	if len(g.Order)+len(pruned(g)) != len(g.Stages) {
+		return fmt.Errorf("%d ordered + %d pruned != %d stages", len(g.Order), len(pruned(g)), len(g.Stages))
 	}
 	// The last stage in order is a target, unless every stage is built.
 	if last := g.Order[len(g.Order)-1]; !g.AllStages && !g.IsTarget(last) {
@@ -1295,4 +1295,27 @@ func TestMountIndex(t *testing.T) {
 	if want := []string{"src@1", "busybox@2"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("mount indexes = %v, want %v", got, want)
 	}
+}
+
+// pruned lists the stages the target does not need, in Dockerfile order.
+func pruned(g *Graph) []*Node {
+	var out []*Node
+	for _, s := range g.Stages {
+		if !g.Reachable(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// reachableExternals lists the images and contexts the target needs, in
+// order of first reference: exactly the set worth resolving.
+func reachableExternals(g *Graph) []*Node {
+	var out []*Node
+	for _, n := range g.Externals {
+		if g.Reachable(n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -1,8 +1,6 @@
 package subrequests
 
 import (
-	"encoding/json"
-
 	"github.com/moby/buildkit/frontend/subrequests"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
@@ -43,7 +41,7 @@ func Definitions() []subrequests.Request {
 // GraphMetadata is the frontend.graph answer for g: result.txt (DOT),
 // result.json (the same data) and version.
 func GraphMetadata(g *stages.Graph) (map[string][]byte, error) {
-	dt, err := json.MarshalIndent(g.Render(), "", "  ")
+	dt, err := g.JSON()
 	if err != nil {
 		return nil, err
 	}
