@@ -60,7 +60,7 @@ func (c *converter) nodeState(ctx context.Context, n *stages.Node, loc []parser.
 // imageState is an image used by --from, pulled for the target platform.
 // loc is the instruction that uses it, so pull errors point there.
 func (c *converter) imageState(ctx context.Context, n *stages.Node, loc []parser.Range) (llb.State, error) {
-	name, err := normalizeImageName(n.Name)
+	name, err := c.images.normalize(n.Name)
 	if err != nil {
 		return llb.State{}, err
 	}

@@ -65,7 +65,7 @@ func (c *converter) lintImage(ctx context.Context) func(e *stages.Edge) *lint.Im
 		if e.To.Kind != stages.KindImage {
 			return nil
 		}
-		name, err := normalizeImageName(e.To.Name)
+		name, err := c.images.normalize(e.To.Name)
 		if err != nil {
 			return nil
 		}

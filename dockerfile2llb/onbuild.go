@@ -69,7 +69,7 @@ func (c *converter) baseTriggers(ctx context.Context, n *stages.Node) ([]string,
 
 // baseImageOf returns the resolved FROM image of stage n.
 func (c *converter) baseImageOf(ctx context.Context, n *stages.Node) (*resolvedImage, error) {
-	name, err := normalizeImageName(n.BaseName)
+	name, err := c.images.normalize(n.BaseName)
 	if err != nil {
 		return nil, err
 	}

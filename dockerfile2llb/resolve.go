@@ -37,10 +37,30 @@ type imageSet struct {
 	c     *converter
 	mu    sync.Mutex
 	byKey map[string]*resolvedImage
+	// names memoises normalize: a name is looked at by the graph's edges,
+	// the lint rules and the dispatch, and parsing it is not cheap.
+	names map[string]normalized
+}
+
+type normalized struct {
+	name string
+	err  error
 }
 
 func newImageSet(c *converter) *imageSet {
-	return &imageSet{c: c, byKey: map[string]*resolvedImage{}}
+	return &imageSet{c: c, byKey: map[string]*resolvedImage{}, names: map[string]normalized{}}
+}
+
+// normalize is normalizeImageName, once per name.
+func (s *imageSet) normalize(name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.names[name]
+	if !ok {
+		n.name, n.err = normalizeImageName(name)
+		s.names[name] = n
+	}
+	return n.name, n.err
 }
 
 func imageKey(name string, p ocispecs.Platform) string {
@@ -90,7 +110,7 @@ func (c *converter) resolveImages(ctx context.Context, all bool) error {
 		}
 		// Every image name must parse, even in stages the target prunes:
 		// a malformed name is a Dockerfile error whatever the target.
-		name, err := normalizeImageName(e.To.Name)
+		name, err := c.images.normalize(e.To.Name)
 		if err != nil {
 			return inInstruction(err, e)
 		}

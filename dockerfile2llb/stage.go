@@ -234,7 +234,7 @@ func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.
 	if requested != nil {
 		p = *requested
 	}
-	name, err := normalizeImageName(n.BaseName)
+	name, err := c.images.normalize(n.BaseName)
 	if err != nil {
 		return parser.WithLocation(err, n.Stage.Location)
 	}
