@@ -12,33 +12,32 @@ import (
 // images, so this repeats until nothing new appears; each stage takes its
 // image's triggers once.
 func (c *converter) resolveWithTriggers(ctx context.Context) error {
-	taken := map[*stages.Node]bool{}
+	// By stage index: the graph, and so its nodes, is new each round.
+	triggers := map[int][]string{}
 	for {
 		if err := c.resolveImages(ctx, false); err != nil {
 			return err
 		}
 		grew := false
 		for _, n := range c.graph.Order {
-			if taken[n] || n.Kind != stages.KindStage || n.Base == nil {
+			if _, taken := triggers[n.Index]; taken || n.Kind != stages.KindStage || n.Base == nil {
 				continue
 			}
-			taken[n] = true
-			triggers, err := c.baseTriggers(ctx, n)
+			t, err := c.baseTriggers(ctx, n)
 			if err != nil {
 				return err
 			}
-			if len(triggers) == 0 {
-				continue
-			}
-			added, err := c.graph.AddImageTriggers(n, triggers)
-			if err != nil {
-				return err
-			}
-			grew = grew || added
+			triggers[n.Index] = t
+			grew = grew || len(t) > 0
 		}
 		if !grew {
 			return nil
 		}
+		g, err := c.graph.WithBaseTriggers(triggers)
+		if err != nil {
+			return err
+		}
+		c.graph = g
 	}
 }
 

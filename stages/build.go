@@ -32,6 +32,11 @@ type Input struct {
 	MountTargets map[MountKey]string
 	// fromScopes are the stage scopes of --from values (Dockerfile.fromScopes).
 	fromScopes map[int]*fromScope
+	// BaseTriggers are the ONBUILD triggers in the config of what a stage
+	// is built FROM (an image or a named context), by stage index: only
+	// known once those are resolved, so a converter builds the graph again
+	// with them (WithBaseTriggers).
+	BaseTriggers map[int][]string
 }
 
 // FromDockerfile is the Input for a parsed Dockerfile.
@@ -78,6 +83,9 @@ func Build(in Input) (*Graph, error) {
 	if err := b.addParentTriggers(); err != nil {
 		return nil, err
 	}
+	if err := b.addBaseTriggers(); err != nil {
+		return nil, err
+	}
 	if err := checkOrder(b.g); err != nil {
 		return nil, err
 	}
@@ -86,7 +94,7 @@ func Build(in Input) (*Graph, error) {
 		return nil, err
 	}
 	b.g.Target, b.g.Targets, b.g.AllStages = targets[0], targets, in.AllStages
-	b.g.b = b
+	b.g.in = in
 	markReachable(b.g)
 	if err := b.checkTypos(); err != nil {
 		return nil, err

@@ -114,9 +114,8 @@ type Graph struct {
 	// Order lists the stages the targets need, dependencies first.
 	Order     []*Node
 	reachable map[*Node]bool
-	// b keeps the name tables so ONBUILD triggers of base images can join
-	// the graph after the images are resolved.
-	b *builder
+	// in is what the graph was built from, for WithBaseTriggers.
+	in Input
 }
 
 // Reachable reports whether the target needs n.

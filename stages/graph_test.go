@@ -1319,3 +1319,28 @@ func reachableExternals(g *Graph) []*Node {
 	}
 	return out
 }
+
+// TestWithBaseTriggersLeavesGraph: the ONBUILD triggers of a base image
+// give a new graph, where a trigger's COPY --from makes its stage needed;
+// the graph it came from does not change.
+func TestWithBaseTriggersLeavesGraph(t *testing.T) {
+	d, err := Parse([]byte("FROM alpine AS tools\nFROM example.com/onbuild AS app\nRUN true\n"), ParseOpt{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(FromDockerfile(d, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges, order := len(g.Edges), len(g.Order)
+	g2, err := g.WithBaseTriggers(map[int][]string{1: {"COPY --from=tools /bin/tool /bin/tool"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Edges) != edges || len(g.Order) != order || len(g.Stages[1].Triggers) != 0 {
+		t.Errorf("the original graph changed: %d edges (was %d), %d ordered (was %d), %d triggers", len(g.Edges), edges, len(g.Order), order, len(g.Stages[1].Triggers))
+	}
+	if len(g2.Stages[1].Triggers) != 1 || !g2.Reachable(g2.Stages[0]) || len(g2.Edges) != edges+1 {
+		t.Errorf("new graph: %d triggers on app, tools reachable %v, %d edges (want %d)", len(g2.Stages[1].Triggers), g2.Reachable(g2.Stages[0]), len(g2.Edges), edges+1)
+	}
+}

@@ -13,7 +13,8 @@ import (
 // ONBUILD triggers run first in a stage built FROM an image or stage that
 // declares them. Triggers of a parent stage are known from the Dockerfile
 // and join the graph in Build; triggers of a base image are only known once
-// its config is resolved, so the converter adds them with AddImageTriggers.
+// its config is resolved, so the converter builds the graph again with
+// them (WithBaseTriggers).
 
 // addParentTriggers gives every stage built FROM another stage that
 // stage's own ONBUILD instructions.
@@ -36,22 +37,26 @@ func (b *builder) addParentTriggers() error {
 	return nil
 }
 
-// AddImageTriggers adds the ONBUILD triggers of stage n's base image and
-// re-checks the graph: a trigger may COPY --from another stage, which the
-// target then needs too. It reports whether new edges were added.
-func (g *Graph) AddImageTriggers(n *Node, exprs []string) (bool, error) {
-	before := len(g.Edges)
-	if err := g.b.addTriggers(n, exprs); err != nil {
-		return false, err
+// WithBaseTriggers is the graph built again with the ONBUILD triggers of
+// the stages' base images (or named contexts) added, by stage index; g
+// itself does not change. A trigger may COPY --from another stage, which
+// the target then needs too. The new graph has new nodes.
+func (g *Graph) WithBaseTriggers(triggers map[int][]string) (*Graph, error) {
+	in := g.in
+	in.BaseTriggers = triggers
+	return Build(in)
+}
+
+// addBaseTriggers adds Input.BaseTriggers, in stage order.
+func (b *builder) addBaseTriggers() error {
+	for _, n := range b.g.Stages {
+		if exprs := b.in.BaseTriggers[n.Index]; len(exprs) > 0 && n.Kind == KindStage {
+			if err := b.addTriggers(n, exprs); err != nil {
+				return err
+			}
+		}
 	}
-	if len(g.Edges) == before {
-		return false, nil
-	}
-	if err := checkOrder(g); err != nil {
-		return false, err
-	}
-	markReachable(g)
-	return true, g.b.checkTypos()
+	return nil
 }
 
 // addTriggers parses trigger expressions, placing them on the stage's FROM

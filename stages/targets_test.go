@@ -74,8 +74,8 @@ func TestTargets(t *testing.T) {
 				{"targets", names(g.Targets), c.targets},
 				{"target", g.Target.DisplayName(), c.targets[0]},
 				{"order", names(g.Order), c.order},
-				{"pruned", names(g.Pruned()), c.pruned},
-				{"reachable externals", labels(g.ReachableExternals()), c.resolve},
+				{"pruned", names(pruned(g)), c.pruned},
+				{"reachable externals", labels(reachableExternals(g)), c.resolve},
 				{"rendered targets", g.Render().Targets, c.rendered},
 				{"rendered pruned", renderedPruned(g), c.pruned != nil},
 			} {
