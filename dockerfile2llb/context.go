@@ -95,11 +95,7 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 	}
 	c.buildContext.Output = bctx.Output()
 
-	defaults := []llb.ConstraintsOpt{llb.Platform(c.platform.target)}
-	if c.opt.LLBCaps != nil {
-		defaults = append(defaults, llb.WithCaps(*c.opt.LLBCaps))
-	}
-	target.state = target.state.SetMarshalDefaults(defaults...)
+	target.state = target.state.SetMarshalDefaults(c.marshalDefaults()...)
 	if err := checkDaemonCaps(ctx, target.state, c.opt.LLBCaps); err != nil {
 		return nil, err
 	}

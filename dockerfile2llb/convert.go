@@ -54,6 +54,8 @@ type Result struct {
 	Epoch *time.Time
 	// SBOM lists what an SBOM generator scans.
 	SBOM *SBOMTargets
+	// OffPath are the stages MULTISTAGE_BUILD_ALL adds to the build.
+	OffPath []OffPathStage
 }
 
 // converter holds one conversion. It is not shared between platforms.
@@ -95,17 +97,30 @@ func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 }
 
 func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
-	c, _, err := prepare(ctx, dt, opt, false, true)
+	all, err := takeBuildAll(&opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.dispatchStages(ctx, false); err != nil {
+	c, _, err := prepare(ctx, dt, opt, all, true)
+	if err != nil {
 		return nil, err
 	}
-	return c.finish(ctx)
+	if err := c.dispatchStages(ctx, all); err != nil {
+		return nil, err
+	}
+	res, err := c.finish(ctx)
+	if err == nil && all {
+		res.OffPath = c.offPath()
+	}
+	return res, err
 }
 
 func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
+	// Every pass drops MULTISTAGE_BUILD_ALL; convert and StageGraph read
+	// it first.
+	if _, err := takeBuildAll(&opt); err != nil {
+		return nil, err
+	}
 	c := &converter{
 		opt:            opt,
 		platform:       newPlatformOpt(opt),

@@ -100,9 +100,16 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 // the input of the frontend.graph subrequest.
 func StageGraph(dt []byte, opt ConvertOpt) (*stages.Graph, error) {
 	opt.Warn = nil
+	all, err := takeBuildAll(&opt)
+	if err != nil {
+		return nil, err
+	}
 	c, err := newConverter(dt, opt)
 	if err != nil {
 		return nil, err
+	}
+	if all {
+		return c.graph.WithAllStages(), nil
 	}
 	return c.graph, nil
 }

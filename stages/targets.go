@@ -97,3 +97,12 @@ func containsNode(ns []*Node, n *Node) bool {
 	}
 	return false
 }
+
+// WithAllStages is g with every stage reachable, as MULTISTAGE_BUILD_ALL
+// builds it; g itself is unchanged.
+func (g *Graph) WithAllStages() *Graph {
+	all := *g
+	all.AllStages = true
+	markReachable(&all)
+	return &all
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/internal/safe"
+	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pkg/errors"
 )
@@ -59,6 +60,9 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	}
 	if res, handled, err := handleSubrequest(ctx, bc, src.Data, convertOpt); handled || err != nil {
 		return res, err
+	}
+	if len(stages.SplitTargets(bc.Config.Target)) > 1 {
+		return buildTargets(ctx, c, bc, src.Data, convertOpt)
 	}
 	scan, err := newSBOMScan(ctx, c, bc)
 	if err != nil {
@@ -107,15 +111,7 @@ func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt
 	if err != nil {
 		return nil, err
 	}
-	def, err := res.State.Marshal(ctx)
-	if err != nil {
-		return nil, errors.Wrap(err, "marshalling the LLB definition")
-	}
-	r, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
-	if err != nil {
-		return nil, err
-	}
-	ref, err := r.SingleRef()
+	ref, err := solveWithOffPath(ctx, c, bc, res)
 	if err != nil {
 		return nil, err
 	}

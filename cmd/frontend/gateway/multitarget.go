@@ -1,0 +1,150 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/myorg/multistage/dockerfile2llb"
+	"github.com/myorg/multistage/internal/safe"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/pkg/errors"
+	"golang.org/x/sync/errgroup"
+)
+
+// Several targets (target=a,b) build in one solve: each converts exactly
+// as it would alone, so stages they share have the same digests and the
+// solver runs them once. The result holds one ref per target, keyed by
+// the target's name in the platforms map, which is what the local and tar
+// exporters name their directories after: out/<target>/... With several
+// platforms, a target's ref holds one directory per platform
+// (out/<target>/linux_amd64/...), as a single-target build lays them out.
+
+// buildTargets builds the targets opt.Target lists into one result.
+func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt) (*client.Result, error) {
+	// Every name is checked, and reported, before anything is built; the
+	// directories carry the stages' own (lower-case) names.
+	g, err := dockerfile2llb.StageGraph(dt, opt)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, t := range g.Targets {
+		names = append(names, t.DisplayName())
+	}
+	opt.Warn = onceWarn(opt.Warn)
+	out := client.NewResult()
+	exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(names))}
+	var mu sync.Mutex
+	eg, ctx := errgroup.WithContext(ctx)
+	for i, name := range names {
+		eg.Go(func() (err error) {
+			defer safe.Recover(&err, "building target "+name)
+			topt := opt
+			topt.Target = name
+			rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (_ *dockerui.BuildResult, err error) {
+				defer safe.Recover(&err, "converting and solving for "+platformName(platform))
+				res, err := solvePlatform(ctx, c, bc, dt, topt, platform, idx)
+				return res.built(), err
+			})
+			if err != nil {
+				return errors.Wrapf(err, "target %q", name)
+			}
+			one, err := rb.Finalize()
+			if err != nil {
+				return err
+			}
+			ref, p, err := targetRef(ctx, c, bc, one)
+			if err != nil {
+				return errors.Wrapf(err, "target %q", name)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			out.AddRef(name, ref)
+			exp.Platforms[i] = exptypes.Platform{ID: name, Platform: p}
+			for _, key := range []string{exptypes.ExporterImageConfigKey, exptypes.ExporterImageBaseConfigKey} {
+				if v, ok := one.Metadata[key]; ok {
+					out.AddMeta(key+"/"+name, v)
+				}
+			}
+			return nil
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return nil, err
+	}
+	dtp, err := json.Marshal(exp)
+	if err != nil {
+		return nil, err
+	}
+	out.AddMeta(exptypes.ExporterPlatformsKey, dtp)
+	return out, nil
+}
+
+// targetRef is the single ref of one target's result, and its platform.
+// A multi-platform result becomes one ref holding a directory per
+// platform, named as the local exporter names them.
+func targetRef(ctx context.Context, c client.Client, bc *dockerui.Client, res *client.Result) (client.Reference, ocispecs.Platform, error) {
+	ps, err := exptypes.ParsePlatforms(res.Metadata)
+	if err != nil {
+		return nil, ocispecs.Platform{}, err
+	}
+	if res.Ref != nil {
+		return res.Ref, ps.Platforms[0].Platform, nil
+	}
+	st := llb.Scratch()
+	for _, p := range ps.Platforms {
+		pst, err := res.Refs[p.ID].ToState()
+		if err != nil {
+			return nil, ocispecs.Platform{}, err
+		}
+		st = st.File(llb.Copy(pst, "/", "/"+platformDir(p.ID)+"/", &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true}),
+			llb.WithCustomNamef("collect %s", p.ID))
+	}
+	def, err := st.Marshal(ctx)
+	if err != nil {
+		return nil, ocispecs.Platform{}, err
+	}
+	r, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
+	if err != nil {
+		return nil, ocispecs.Platform{}, err
+	}
+	ref, err := r.SingleRef()
+	return ref, ps.Platforms[0].Platform, err
+}
+
+// platformDir is the directory name the local exporter gives a platform
+// ID ("linux/arm64" -> "linux_arm64").
+func platformDir(id string) string {
+	return strings.NewReplacer("/", "_", `\`, "_", ":", "_").Replace(id)
+}
+
+// onceWarn passes each distinct warning on once: the targets' conversions
+// share stages and would repeat their warnings.
+func onceWarn(warn func(rule, description, url, msg string, loc []parser.Range)) func(rule, description, url, msg string, loc []parser.Range) {
+	if warn == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	return func(rule, description, url, msg string, loc []parser.Range) {
+		key := rule + "\x00" + msg
+		if len(loc) > 0 {
+			key += fmt.Sprintf("\x00%d", loc[0].Start.Line)
+		}
+		mu.Lock()
+		dup := seen[key]
+		seen[key] = true
+		mu.Unlock()
+		if !dup {
+			warn(rule, description, url, msg, loc)
+		}
+	}
+}
