@@ -62,6 +62,9 @@ type scenario struct {
 
 	// buildx also runs the scenario through docker buildx build.
 	buildx bool
+	// outputs replaces the usual exports (oci and local) with these
+	// exporter types: "local", "tar", "oci", "docker".
+	outputs []string
 	// ociOnly skips the type=local export, for results too big to export
 	// five times (a whole toolchain image); check through result.layerFile.
 	ociOnly bool
@@ -90,6 +93,8 @@ type wantError struct {
 type result struct {
 	mode  mode
 	dir   string          // type=local export
+	tar   string          // type=tar export (outputs "tar")
+	oci   string          // type=oci (or docker) export
 	image *ocispecs.Image // config from the type=oci export (single platform)
 	// images holds the config of every platform's image, by "os/arch".
 	images map[string]*ocispecs.Image
@@ -204,7 +209,7 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 	}
 	outDir := filepath.Join(t.TempDir(), "out")
 	ociPath := filepath.Join(t.TempDir(), "image.tar")
-	r := &result{mode: m, dir: outDir}
+	r := &result{mode: m, dir: outDir, tar: filepath.Join(filepath.Dir(outDir), "out.tar"), oci: ociPath}
 
 	var err error
 	var errText string
@@ -219,6 +224,9 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 	}
 	if err != nil {
 		return r, errText, err
+	}
+	if len(s.outputs) > 0 {
+		return r, "", nil
 	}
 	oci, perr := readOCI(ociPath)
 	if perr != nil {
@@ -247,6 +255,9 @@ func solve(t *testing.T, e *environment, ctxDir string, named map[string]string,
 	}
 	if !s.ociOnly {
 		opt.Exports = append(opt.Exports, client.ExportEntry{Type: client.ExporterLocal, OutputDir: outDir})
+	}
+	if len(s.outputs) > 0 {
+		opt.Exports = s.exports(outDir, ociPath)
 	}
 	for name, dir := range named {
 		nfs, err := fsutil.NewFS(dir)
@@ -328,6 +339,19 @@ func buildx(t *testing.T, e *environment, ctxDir string, named map[string]string
 	}
 	if !s.ociOnly {
 		args = append(args, "--output", "type=local,dest="+outDir)
+	}
+	if len(s.outputs) > 0 {
+		args = args[:len(args)-2]
+		if !s.ociOnly {
+			args = args[:len(args)-2]
+		}
+		for _, ex := range s.exports(outDir, ociPath) {
+			dest := ex.OutputDir
+			if dest == "" {
+				dest = s.outputFile(ex.Type, outDir, ociPath)
+			}
+			args = append(args, "--output", "type="+ex.Type+",dest="+dest)
+		}
 	}
 	if s.target != "" {
 		args = append(args, "--target", s.target)
@@ -560,30 +584,10 @@ const topLayers = 3
 // readOCI reads the image configs of an OCI layout tarball, skipping
 // attestation manifests; for a single image also its top layers.
 func readOCI(path string) (*ociResult, error) {
-	f, err := os.Open(path)
+	// Index, manifests and configs are small; layers are skipped.
+	small, err := tarFiles(path, 4<<20)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	// Index, manifests and configs are small; layers are skipped.
-	small := map[string][]byte{}
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h.Typeflag != tar.TypeReg || h.Size > 4<<20 {
-			continue
-		}
-		dt, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		small[strings.TrimPrefix(h.Name, "./")] = dt
 	}
 	blob := func(d ocispecs.Descriptor) ([]byte, error) {
 		dt, ok := small["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()]
@@ -670,10 +674,12 @@ func readOCI(path string) (*ociResult, error) {
 		want["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()] = len(top)
 		top = append(top, nil)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	f, err := os.Open(path)
+	if err != nil {
 		return nil, err
 	}
-	tr = tar.NewReader(f)
+	defer f.Close()
+	tr := tar.NewReader(f)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -796,4 +802,24 @@ func (r *result) env(t *testing.T, key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// exports are the export entries of s.outputs; files go next to outDir.
+func (s *scenario) exports(outDir, ociPath string) []client.ExportEntry {
+	var out []client.ExportEntry
+	for _, typ := range s.outputs {
+		if typ == client.ExporterLocal {
+			out = append(out, client.ExportEntry{Type: typ, OutputDir: outDir})
+			continue
+		}
+		out = append(out, client.ExportEntry{Type: typ, Output: fileOutput(s.outputFile(typ, outDir, ociPath))})
+	}
+	return out
+}
+
+func (s *scenario) outputFile(typ, outDir, ociPath string) string {
+	if typ == client.ExporterTar {
+		return filepath.Join(filepath.Dir(outDir), "out.tar")
+	}
+	return ociPath
 }

@@ -2,13 +2,16 @@ package gateway
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/util/grpcerrors"
 	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/stages"
 	"github.com/pkg/errors"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc/status"
 )
 
 // solveWithOffPath solves the target and, under MULTISTAGE_BUILD_ALL,
@@ -26,7 +29,7 @@ func solveWithOffPath(ctx context.Context, c client.Client, bc *dockerui.Client,
 			}
 			_, err = c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports, Evaluate: true})
 			if err != nil {
-				return errors.Wrapf(err, "stage %q (line %d), built because %s=1, failed", s.Node.DisplayName(), s.Node.Stage.Location[0].Start.Line, stages.BuildAllArg)
+				return withContext(err, fmt.Sprintf("stage %q (line %d), built because %s=1, failed", s.Node.DisplayName(), s.Node.Stage.Location[0].Start.Line, stages.BuildAllArg))
 			}
 			return nil
 		})
@@ -45,4 +48,31 @@ func solveWithOffPath(ctx context.Context, c client.Client, bc *dockerui.Client,
 		return err
 	})
 	return ref, eg.Wait()
+}
+
+// contextError puts our words before a solve error's message. The gateway
+// sends an error's gRPC status, message included, as it finds it deepest
+// in the chain, so a plain wrap would be dropped: this one answers with a
+// status of its own that keeps the original's details (the failing step,
+// its source location), which clients print the snippet from.
+type contextError struct {
+	error
+	msg string
+}
+
+func withContext(err error, prefix string) error {
+	return &contextError{error: err, msg: prefix + ": " + err.Error()}
+}
+
+func (e *contextError) Error() string { return e.msg }
+func (e *contextError) Unwrap() error { return e.error }
+
+func (e *contextError) GRPCStatus() *status.Status {
+	st, ok := grpcerrors.AsGRPCStatus(e.error)
+	if !ok || st == nil {
+		return status.New(grpcerrors.Code(e.error), e.msg)
+	}
+	p := st.Proto()
+	p.Message = e.msg
+	return status.FromProto(p)
 }
