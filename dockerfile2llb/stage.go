@@ -36,6 +36,8 @@ type stageState struct {
 	epoch *time.Time
 	// hist is the image history; image.History stays empty until finish.
 	hist *historyChain
+	// ops counts the ops of the stage, for compact.
+	ops int
 	// ev is the stage as the observers see it; nil while nothing is
 	// reported (triggers, a copy converted for another platform).
 	ev *events.Stage
@@ -169,10 +171,15 @@ func rebaseState(ctx context.Context, parent llb.State) (llb.State, error) {
 }
 
 // compact puts the stage's metadata (env, working directory, user...)
-// right above its last op. An LLB state looks metadata up by walking back
-// through every op before it, so without this each instruction of a long
-// stage would cost as much as all the instructions before it.
+// right above its last op, every compactEvery ops. An LLB state looks
+// metadata up by walking back through every op before it, so without this
+// each instruction of a long stage would cost as much as all the
+// instructions before it; compacting after every op would cost as much as
+// the environment each time.
 func compact(ctx context.Context, s *stageState) error {
+	if s.ops++; s.ops%compactEvery != 0 {
+		return nil
+	}
 	st, err := rebaseState(ctx, s.state)
 	if err != nil {
 		return err
@@ -183,6 +190,8 @@ func compact(ctx context.Context, s *stageState) error {
 	s.state = st
 	return nil
 }
+
+const compactEvery = 16
 
 // parentState is the stage n is built FROM. Upstream ignores
 // "FROM --platform=P <stage>"; we honour it by converting the parent chain
