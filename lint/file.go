@@ -92,12 +92,20 @@ func (c *checker) defaultArgsInFrom() {
 	if err != nil {
 		return // the conversion reports it
 	}
+	// Stages often share a base; each name is parsed once.
+	invalid := map[string]bool{}
 	for _, st := range c.df.Stages {
 		res, err := lex.ProcessWordWithMatches(st.BaseName, scope)
 		if err != nil {
 			return
 		}
-		if _, err := reference.ParseNormalizedNamed(res.Result); err != nil {
+		bad, seen := invalid[res.Result]
+		if !seen {
+			_, err := reference.ParseNormalizedNamed(res.Result)
+			bad = err != nil
+			invalid[res.Result] = bad
+		}
+		if bad {
 			c.lint.Run(&linter.RuleInvalidDefaultArgInFrom, st.Location, linter.RuleInvalidDefaultArgInFrom.Format(st.BaseName))
 		}
 	}
