@@ -12,15 +12,16 @@ rounds=${1:-3}
 : "${MULTISTAGE_BUILDCTL:?source the hack/env.sh env file first}"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-# base does about a second of shell work that both targets need.
+# base does a few seconds of shell work that both targets need; each
+# target adds half as much of its own.
 cat > "$dir/Dockerfile" <<'DF'
 FROM busybox AS base
 ARG NONCE
-RUN echo "$NONCE" > /nonce && i=0 && while [ $i -lt 200000 ]; do i=$((i+1)); done
+RUN echo "$NONCE" > /nonce && i=0 && while [ $i -lt 5000000 ]; do i=$((i+1)); done
 FROM base AS test
-RUN i=0 && while [ $i -lt 100000 ]; do i=$((i+1)); done && echo test > /t
+RUN i=0 && while [ $i -lt 500000 ]; do i=$((i+1)); done && echo test > /t
 FROM base AS lint
-RUN i=0 && while [ $i -lt 100000 ]; do i=$((i+1)); done && echo lint > /l
+RUN i=0 && while [ $i -lt 500000 ]; do i=$((i+1)); done && echo lint > /l
 DF
 
 build() { # $1 target, $2 nonce
