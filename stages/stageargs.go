@@ -84,6 +84,9 @@ func (s *fromScope) expand(lex *shell.Lex, word string) (shell.ProcessWordResult
 // COPY/ADD --from or RUN --mount from= uses a variable, the scope it
 // expands in. Lines without a variable keep the global scope.
 func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[string]string) map[int]*fromScope {
+	if !slices.ContainsFunc(root.Children, usesVariableFrom) {
+		return nil // the common case: nothing to evaluate
+	}
 	out := map[int]*fromScope{}
 	var cur *fromScope
 	silent := linter.New(&linter.Config{})
