@@ -67,6 +67,15 @@ func targetScenarios() []scenario {
 					t.Errorf("files %v, want %v", got, want)
 				}
 			}}},
+		{name: "targets-two-platforms-tar", dockerfile: "FROM scratch AS a\nCOPY a.txt /\nFROM scratch AS b\nCOPY b.txt /\n",
+			files: map[string]string{"a.txt": "A", "b.txt": "B"}, target: "a,b", platform: "linux/amd64,linux/arm64",
+			outputs: []string{"tar"}, buildx: true, skipUpstream: notUpstream,
+			want: expect{check: func(t *testing.T, r *result) {
+				want := []string{"a/linux_amd64/a.txt", "a/linux_arm64/a.txt", "b/linux_amd64/b.txt", "b/linux_arm64/b.txt"}
+				if got := tarNames(t, r.tar); !slices.Equal(got, want) {
+					t.Errorf("tar holds %v, want %v", got, want)
+				}
+			}}},
 		{name: "targets-unknown-names", dockerfile: sharedBaseDockerfile, target: "test,lnt,relase", outputs: []string{"local"},
 			buildx: true, skipUpstream: notUpstream,
 			want: expect{err: &wantError{contains: []string{`target stage "lnt" could not be found`, "did you mean lint?",
