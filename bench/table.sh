@@ -5,7 +5,8 @@
 # and 200 stages x 200 ARGs. Both run interleaved in one process; each cell
 # is the best of ROUNDS rounds.
 #
-#   bench/table.sh                 # 5 rounds
+#   bench/table.sh                 # 5 rounds; "ratio" is best against best,
+#                                  # "median" the median of the per-round ratios
 #   ROUNDS=10 bench/table.sh
 #   PROFILE=cpu.out ONLY=fan-in SIDE=ours bench/table.sh   # a CPU profile
 set -eu
