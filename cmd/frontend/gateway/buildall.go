@@ -61,7 +61,11 @@ type contextError struct {
 }
 
 func withContext(err error, prefix string) error {
-	return &contextError{error: err, msg: prefix + ": " + err.Error()}
+	inner := err.Error()
+	if st, ok := grpcerrors.AsGRPCStatus(err); ok && st != nil {
+		inner = st.Message() // without the "Internal: " a status error's text starts with
+	}
+	return &contextError{error: err, msg: prefix + ": " + inner}
 }
 
 func (e *contextError) Error() string { return e.msg }
