@@ -53,7 +53,6 @@ func (c *converter) refreshEvent(ctx context.Context, s *stageState) {
 		}
 		return env
 	})
-	s.ev.Args = s.args
 	s.ev.HasShell = len(s.image.Config.Shell) > 0
 	s.ev.OS = s.platform.OS
 	if s.ev.OS == "" {

@@ -297,7 +297,12 @@ cleanup() {
 		grep -o " $d/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 		rm -rf "$d" 2>/dev/null || true
 	done
+	# The work directory (image tars, mirror copies, logs) is kept only
+	# when something went wrong, for its logs.
+	if ((status == 0)) && [[ -n ${WORK:-} ]]; then
+		rm -rf "$WORK"
+	fi
 }
-trap cleanup EXIT
+trap 'status=$?; cleanup' EXIT
 
 main "$@"

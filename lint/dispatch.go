@@ -20,9 +20,8 @@ import (
 // InstructionRules returns the rules upstream's converter runs while it
 // dispatches instructions, as an observer of our converter's dispatch: they
 // read the words, environment and ARG values the conversion itself uses.
-// opt.Linter must be set.
 func InstructionRules(df *stages.Dockerfile, opt Options) *events.Observer {
-	c := &checker{df: df, opt: opt, lint: opt.Linter}
+	c := newChecker(df, nil, opt)
 	ignore := c.ignoreMatcher()
 	type once struct {
 		loc []parser.Range

@@ -132,6 +132,14 @@ func (g *Graph) StageNames() []string {
 	return names
 }
 
+// Line is the line of the stage's FROM, 0 for a node that is no stage.
+func (n *Node) Line() int {
+	if n.Stage == nil {
+		return 0
+	}
+	return firstLine(n.Stage.Location)
+}
+
 func firstLine(r []parser.Range) int {
 	if len(r) == 0 {
 		return 0

@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,14 +46,7 @@ func SplitTargets(target string) []string {
 }
 
 // IsTarget reports whether n is one of the requested targets.
-func (g *Graph) IsTarget(n *Node) bool {
-	for _, t := range g.Targets {
-		if t == n {
-			return true
-		}
-	}
-	return false
-}
+func (g *Graph) IsTarget(n *Node) bool { return slices.Contains(g.Targets, n) }
 
 // roots are where reachability starts: every target, or every stage when
 // all stages are built.
@@ -79,7 +73,7 @@ func (b *builder) selectTargets() ([]*Node, error) {
 			errs = append(errs, unknownTarget(name, b.g.StageNames()).Error())
 			continue
 		}
-		if !containsNode(out, n) {
+		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}
 	}
@@ -87,15 +81,6 @@ func (b *builder) selectTargets() ([]*Node, error) {
 		return nil, errors.New(strings.Join(errs, "\n"))
 	}
 	return out, nil
-}
-
-func containsNode(ns []*Node, n *Node) bool {
-	for _, m := range ns {
-		if m == n {
-			return true
-		}
-	}
-	return false
 }
 
 // WithAllStages is g with every stage reachable, as MULTISTAGE_BUILD_ALL

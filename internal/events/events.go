@@ -24,8 +24,6 @@ type Stage struct {
 	// EnvKnown is false when the stage builds on a named context, whose
 	// environment lint rules must not guess at.
 	EnvKnown bool
-	// Args are the ARGs declared so far, the parent stage's first.
-	Args []instructions.KeyValuePairOptional
 	// HasShell is true when the image config has a SHELL.
 	HasShell bool
 	OS       string

@@ -78,7 +78,7 @@ const sbomScanner = "docker.io/docker/buildkit-syft-scanner:stable-1"
 // as an error that names the Dockerfile, not as a process exit.
 func TestBuildRecoversPanics(t *testing.T) {
 	for _, tc := range []struct{ at, filename, want string }{
-		{"opts", "", "building Dockerfile: internal error while building: panic: BuildOpts exploded"},
+		{"opts", "", "building Dockerfile: internal error while converting: panic: BuildOpts exploded"},
 		{"resolve", "ci/Dockerfile.prod", "building ci/Dockerfile.prod: internal error while resolving docker.io/library/alpine:latest: panic: runtime error: index out of range [31] with length 0"},
 		{"final-solve", "", "building Dockerfile: internal error while converting and solving for linux/amd64: panic: Solve exploded"},
 		{"sbom-solve", "", "building Dockerfile: internal error while scanning linux/amd64 for its SBOM: panic: Solve exploded"},

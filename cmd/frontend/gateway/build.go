@@ -25,7 +25,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	// Deferred in this order, a panic is caught first and then named.
 	name := "Dockerfile"
 	defer func() { err = boundaryError(err, name) }()
-	defer safe.Recover(&err, "building")
+	defer safe.Recover(&err, "converting")
 
 	bc, err := dockerui.NewClient(c)
 	if err != nil {

@@ -29,7 +29,7 @@ func solveWithOffPath(ctx context.Context, c client.Client, bc *dockerui.Client,
 			}
 			_, err = c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports, Evaluate: true})
 			if err != nil {
-				return withContext(err, fmt.Sprintf("stage %q (line %d), built because %s=1, failed", s.Node.DisplayName(), s.Node.Stage.Location[0].Start.Line, stages.BuildAllArg))
+				return withContext(err, fmt.Sprintf("stage %q (line %d), built because %s=1, failed", s.Node.DisplayName(), s.Node.Line(), stages.BuildAllArg))
 			}
 			return nil
 		})

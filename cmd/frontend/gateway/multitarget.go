@@ -15,7 +15,6 @@ import (
 	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/internal/safe"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
-	"github.com/pkg/errors"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -55,7 +54,7 @@ func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt 
 				return res.built(), err
 			})
 			if err != nil {
-				return errors.Wrapf(err, "target %q", name)
+				return withContext(err, fmt.Sprintf("target %q", name))
 			}
 			one, err := rb.Finalize()
 			if err != nil {
@@ -63,7 +62,7 @@ func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt 
 			}
 			ref, p, err := targetRef(ctx, c, bc, one)
 			if err != nil {
-				return errors.Wrapf(err, "target %q", name)
+				return withContext(err, fmt.Sprintf("target %q", name))
 			}
 			mu.Lock()
 			defer mu.Unlock()
