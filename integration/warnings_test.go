@@ -104,7 +104,7 @@ func warningOnLoadStep(raw []byte, warning string, first bool) error {
 			if string(w.Short) != warning {
 				continue
 			}
-			if w.Vertex.String() != load {
+			if load == "" || w.Vertex.String() != load {
 				return errors.New("the warning is not on the load build definition step")
 			}
 			if first && len(started) > 0 {
