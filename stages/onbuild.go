@@ -63,29 +63,44 @@ func (b *builder) addBaseTriggers() error {
 // line since they have no line of their own.
 func (b *builder) addTriggers(n *Node, exprs []string) error {
 	for _, expr := range exprs {
-		cmd, err := parseTrigger(expr, n.Stage.Location)
+		cmd, node, err := parseTrigger(expr, n.Stage.Location)
 		if err != nil {
 			return parser.WithLocation(errdetail.Append(err, "in ONBUILD trigger %q for stage %q", expr, n.DisplayName()), n.Stage.Location)
 		}
 		n.Triggers = append(n.Triggers, cmd)
-		if err := b.resolveCommand(n, cmd); err != nil {
+		if err := b.resolveCommand(n, cmd, triggerMounts(node)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func parseTrigger(expr string, loc []parser.Range) (instructions.Command, error) {
+// triggerMounts reads a trigger's --mount flags off its own node: its
+// line is its stage's FROM, which the maps Parse filled do not know.
+func triggerMounts(node *parser.Node) writtenMount {
+	targets := mountTargets(node)
+	return func(i int) (string, string) {
+		if i >= len(targets) {
+			return "", ""
+		}
+		return "", targets[i]
+	}
+}
+
+// parseTrigger parses one trigger expression; node is its AST, for what
+// the command does not keep as written.
+func parseTrigger(expr string, loc []parser.Range) (cmd instructions.Command, node *parser.Node, err error) {
 	ast, err := parser.Parse(strings.NewReader(expr))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(ast.AST.Children) != 1 {
-		return nil, errors.New("an ONBUILD trigger must be a single instruction")
+		return nil, nil, errors.New("an ONBUILD trigger must be a single instruction")
 	}
-	node := ast.AST.Children[0]
+	node = ast.AST.Children[0]
 	if len(loc) > 0 {
 		node.StartLine, node.EndLine = loc[0].Start.Line, loc[len(loc)-1].End.Line
 	}
-	return instructions.ParseCommand(node)
+	cmd, err = instructions.ParseCommand(node)
+	return cmd, node, err
 }

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"bytes"
-	"encoding/csv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -10,7 +9,6 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/pkg/errors"
-	"github.com/tonistiigi/go-csvvalue"
 )
 
 // Dockerfile is a parsed Dockerfile with its global ARG scope evaluated.
@@ -27,9 +25,10 @@ type Dockerfile struct {
 	GlobalArgs *Args
 	// Declared lists every global ARG in declaration order.
 	Declared []MetaArg
-	// RawMountFrom holds the from= values of RUN --mount flags as written,
-	// before Parse expanded them (see expandMountFrom), by RUN line and
-	// position among that RUN's --mount flags.
+	// RawMountFrom holds the from= values of RUN --mount flags that use
+	// a variable, as written, by RUN line and position among that RUN's
+	// --mount flags. AST keeps them too; Stages hold them expanded (see
+	// expandMountFrom).
 	RawMountFrom map[MountKey]string
 	// MountTargets holds the target= of every RUN --mount flag as
 	// written, keyed like RawMountFrom; upstream's message for a mount
@@ -39,10 +38,6 @@ type Dockerfile struct {
 	// by line: the stage's ARGs above them, then GlobalArgs.
 	fromScopes map[int]*fromScope
 }
-
-// MountKey is one --mount flag: the line its RUN starts on and its
-// position among that RUN's --mount flags.
-type MountKey struct{ Line, Index int }
 
 // ParseOpt carries what the global ARG scope depends on.
 type ParseOpt struct {
@@ -92,12 +87,13 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto}
 	lex := d.NewLex()
 
+	root := ast.AST
 	if opt.AsWritten {
 		d.GlobalArgs = NewArgs()
-	} else if err := d.evalGlobalScope(lex, auto, opt.BuildArgs); err != nil {
+	} else if root, err = d.evalGlobalScope(lex, auto, opt.BuildArgs); err != nil {
 		return nil, err
 	}
-	d.Stages, d.MetaArgs, err = instructions.Parse(ast.AST, lint)
+	d.Stages, d.MetaArgs, err = instructions.Parse(root, lint)
 	if err != nil {
 		return nil, err
 	}
@@ -108,19 +104,21 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 }
 
 // evalGlobalScope evaluates the global ARGs, then expands RUN --mount
-// from= with them, which instructions.Parse would reject.
-func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[string]string) error {
+// from= with them, which instructions.Parse would reject. It returns the
+// root instructions.Parse reads: d.AST's, or a copy with from= expanded.
+func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[string]string) (*parser.Node, error) {
 	metaArgs, err := parseMetaArgs(d.AST.AST)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.GlobalArgs, d.Declared, err = ExpandMetaArgs(lex, auto, metaArgs, buildArgs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.fromScopes = stageScopes(d.AST.AST, lex, d.GlobalArgs, buildArgs)
-	d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, lex, d.scopeFor)
-	return err
+	var root *parser.Node
+	root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, lex, d.scopeFor)
+	return root, err
 }
 
 // targetStageArg is the value of TARGETSTAGE: the requested target, else
@@ -200,88 +198,4 @@ func parseMetaArgs(root *parser.Node) ([]instructions.ArgCommand, error) {
 		}
 	}
 	return out, nil
-}
-
-// expandMountFrom rewrites `RUN --mount=...,from=$VAR` in place with the
-// global scope, so the graph is fixed before anything is built. The
-// instructions package would otherwise reject the variable outright. It
-// returns the from= values it rewrote, as written, and every target=.
-func expandMountFrom(root *parser.Node, lex *shell.Lex, scopeFor func(line int) expander) (raw, targets map[MountKey]string, err error) {
-	raw, targets = map[MountKey]string{}, map[MountKey]string{}
-	for _, n := range root.Children {
-		if !strings.EqualFold(n.Value, "run") {
-			continue
-		}
-		mount := -1
-		for i, flag := range n.Flags {
-			v, ok := strings.CutPrefix(flag, "--mount=")
-			if !ok {
-				continue
-			}
-			mount++
-			key := MountKey{Line: n.StartLine, Index: mount}
-			targets[key] = mountField(v, "target", "dst", "destination")
-			if !strings.Contains(v, "$") {
-				continue
-			}
-			expanded, from, err := expandFromField(v, lex, scopeFor(n.StartLine))
-			if err != nil {
-				return nil, nil, parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
-			}
-			n.Flags[i] = "--mount=" + expanded
-			if from != "" {
-				raw[key] = from
-			}
-		}
-	}
-	return raw, targets, nil
-}
-
-// mountField is the value of the first of keys in a --mount value, or "".
-func mountField(mount string, keys ...string) string {
-	fields, _ := csvvalue.Fields(mount, nil)
-	for _, f := range fields {
-		k, v, ok := strings.Cut(f, "=")
-		for _, want := range keys {
-			if ok && strings.EqualFold(k, want) {
-				return v
-			}
-		}
-	}
-	return ""
-}
-
-// expandFromField expands the from= field of one --mount value; from is
-// that field's value as written, when it was expanded.
-func expandFromField(mount string, lex *shell.Lex, scope expander) (expanded, from string, err error) {
-	fields, err := csvvalue.Fields(mount, nil)
-	if err != nil {
-		return mount, "", nil // left for the instructions parser to report
-	}
-	changed := false
-	for i, f := range fields {
-		key, value, ok := strings.Cut(f, "=")
-		if !ok || !strings.EqualFold(key, "from") || !strings.Contains(value, "$") {
-			continue
-		}
-		res, err := scope.expand(lex, value)
-		if err != nil {
-			return "", "", err
-		}
-		if res.Result == "" {
-			return "", "", errors.Errorf("from=%s is empty after expanding global ARGs and build args", value)
-		}
-		fields[i] = key + "=" + res.Result
-		from, changed = value, true
-	}
-	if !changed {
-		return mount, "", nil
-	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.Write(fields); err != nil {
-		return "", "", err
-	}
-	w.Flush()
-	return strings.TrimSuffix(buf.String(), "\n"), from, nil
 }

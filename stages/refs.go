@@ -15,7 +15,7 @@ func (b *builder) resolveCommands() error {
 			continue
 		}
 		for _, cmd := range n.Stage.Commands {
-			if err := b.resolveCommand(n, cmd); err != nil {
+			if err := b.resolveCommand(n, cmd, b.writtenAt(firstLine(cmd.Location()))); err != nil {
 				return err
 			}
 		}
@@ -23,7 +23,20 @@ func (b *builder) resolveCommands() error {
 	return nil
 }
 
-func (b *builder) resolveCommand(n *Node, cmd instructions.Command) error {
+// writtenMount is the from= and target= of a RUN's --mount flag as
+// written, by its position; from is "" when it had no variable.
+type writtenMount func(index int) (from, target string)
+
+// writtenAt reads the --mount flags of the RUN on line off the maps Parse
+// filled.
+func (b *builder) writtenAt(line int) writtenMount {
+	return func(i int) (string, string) {
+		key := MountKey{Line: line, Index: i}
+		return b.in.RawMountFrom[key], b.in.MountTargets[key]
+	}
+}
+
+func (b *builder) resolveCommand(n *Node, cmd instructions.Command, written writtenMount) error {
 	switch c := cmd.(type) {
 	case *instructions.CopyCommand:
 		if c.From == "" {
@@ -44,8 +57,9 @@ func (b *builder) resolveCommand(n *Node, cmd instructions.Command) error {
 				return err
 			}
 			e.MountIndex = i
-			e.MountTarget = b.in.MountTargets[MountKey{Line: e.Line(), Index: i}]
-			if raw, ok := b.in.RawMountFrom[MountKey{Line: e.Line(), Index: i}]; ok {
+			var raw string
+			raw, e.MountTarget = written(i)
+			if raw != "" {
 				e.Raw = raw
 			}
 			b.addEdge(e)
