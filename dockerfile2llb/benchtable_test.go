@@ -10,6 +10,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -108,7 +109,7 @@ func TestSpeedTable(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-32s %12s %12s %8s %8s\n", "workload (best of "+fmt.Sprint(*flagRounds)+")", "ours", "upstream", "ratio", "median")
+	fmt.Fprintf(&b, "\n%-32s %12s %12s %8s %8s %12s\n", "workload (best of "+fmt.Sprint(*flagRounds)+")", "ours", "upstream", "ratio", "median", "allocs")
 	for _, w := range ws {
 		o, u := best[w.name+"/ours"], best[w.name+"/upstream"]
 		ratio, median := "-", "-"
@@ -119,7 +120,12 @@ func TestSpeedTable(t *testing.T) {
 			slices.Sort(rs)
 			median = fmt.Sprintf("%.2fx", rs[len(rs)/2])
 		}
-		fmt.Fprintf(&b, "%-32s %12s %12s %8s %8s\n", w.name, o.Round(time.Microsecond), u.Round(time.Microsecond), ratio, median)
+		allocs := "-"
+		if *flagSide == "" {
+			// Allocations do not move with the machine's load as times do.
+			allocs = fmt.Sprintf("%.2fx", float64(countAllocs(t, ourConverter, w))/float64(countAllocs(t, upstreamConverter, w)))
+		}
+		fmt.Fprintf(&b, "%-32s %12s %12s %8s %8s %12s\n", w.name, o.Round(time.Microsecond), u.Round(time.Microsecond), ratio, median, allocs)
 	}
 	t.Log(b.String())
 }
@@ -142,4 +148,14 @@ func timeWorkload(t *testing.T, conv converter, w workload) time.Duration {
 		}
 	}
 	return total
+}
+
+// countAllocs is the number of heap allocations one run of w makes.
+func countAllocs(t *testing.T, conv converter, w workload) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	timeWorkload(t, conv, w)
+	runtime.ReadMemStats(&after)
+	return after.Mallocs - before.Mallocs
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/util/apicaps"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -64,7 +63,7 @@ type converter struct {
 	platform platformOpt
 	df       *stages.Dockerfile
 	graph    *stages.Graph
-	lex      *shell.Lex
+	lex      lexer
 	lint     *linter.Linter
 	states   map[*stages.Node]*stageState
 	images   *imageSet
@@ -155,7 +154,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.df, c.lex = df, df.NewLex()
+	c.df, c.lex = df, newLexer(df.EscapeToken)
 	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, c.hasNamedContext))
 	if err != nil {
 		c.lintWithoutGraph()

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/pkg/errors"
 )
 
@@ -79,7 +78,7 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
 		// Heredoc bodies keep their quotes: only variables are replaced.
-		raw := shell.NewLex('\\')
+		raw := newLexer('\\')
 		raw.SkipProcessQuotes = true
 		return ex.ExpandRaw(func(word string) (string, error) {
 			out, unmatched, err := raw.ProcessWord(word, env)

@@ -9,7 +9,6 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/moby/buildkit/util/apicaps"
@@ -112,10 +111,10 @@ func heredocSummary(doc string) string {
 
 // rawLex expands progress names without touching quotes or escapes, and
 // leaves unset variables as written.
-func (c *converter) rawLex() *shell.Lex {
-	l := *c.lex
+func (c *converter) rawLex() lexer {
+	l := newLexer(c.lex.escape)
 	l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
-	return &l
+	return l
 }
 
 // securityModes and networkModes are the --security and --network values
