@@ -100,11 +100,8 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := prepare(ctx, dt, opt, all, true)
+	c, err := run(ctx, dt, opt, pass{depth: dispatched, allStages: all, epoch: true})
 	if err != nil {
-		return nil, err
-	}
-	if err := c.dispatchStages(ctx, all); err != nil {
 		return nil, err
 	}
 	res, err := c.finish(ctx)
@@ -115,7 +112,7 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 }
 
 func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
-	// Every pass drops MULTISTAGE_BUILD_ALL; convert and StageGraph read
+	// Every pass drops MULTISTAGE_BUILD_ALL; convert and the graph read
 	// it first.
 	if _, err := takeBuildAll(&opt); err != nil {
 		return nil, err

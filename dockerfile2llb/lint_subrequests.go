@@ -1,9 +1,9 @@
 package dockerfile2llb
 
-// Entry points of the subrequests that need a conversion's view of the
-// Dockerfile (build args, platforms, named contexts, resolved images):
-// frontend.lint, frontend.outline and frontend.graph. The answers
-// themselves are computed by the lint and subrequests packages.
+// Entry points of the subrequests: frontend.lint, frontend.outline,
+// frontend.graph and frontend.targets. Each is one pass (run) taken as far
+// as its answer needs; the answers themselves are computed by the lint and
+// subrequests packages.
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
+	"github.com/moby/buildkit/frontend/subrequests/targets"
+	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/stages"
 	"github.com/myorg/multistage/subrequests"
 	"github.com/pkg/errors"
@@ -47,17 +49,10 @@ func Lint(ctx context.Context, dt []byte, opt ConvertOpt) (*lintres.LintResults,
 }
 
 func lintConversion(ctx context.Context, dt []byte, opt ConvertOpt) error {
-	allStages := opt.Target == ""
-	c, lintErr, err := prepare(ctx, dt, opt, allStages, false)
-	if err != nil {
-		return err
-	}
-	if lintErr != nil {
-		return lintErr
-	}
 	// Every stage checked is converted, without solving: its warnings
 	// come from the dispatch, and its errors are the build's errors.
-	if err := c.dispatchStages(ctx, allStages); err != nil {
+	c, err := run(ctx, dt, opt, pass{depth: dispatched, allStages: opt.Target == "", stopAtLint: true})
+	if err != nil {
 		return err
 	}
 	return sortedLintError(c.lint.Error())
@@ -84,12 +79,12 @@ func sortedLintError(err error) error {
 // solving), then lists what the target's stages take.
 func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, error) {
 	opt.Warn = nil
-	c, _, err := prepare(ctx, dt, opt, false, true)
+	var o *subrequests.Outliner
+	_, err := run(ctx, dt, opt, pass{depth: dispatched, epoch: true, observe: func(df *stages.Dockerfile, g *stages.Graph) *events.Observer {
+		o = subrequests.NewOutline(df, g)
+		return o.Observer()
+	}})
 	if err != nil {
-		return nil, err
-	}
-	o := subrequests.NewOutline(c.df, c.graph)
-	if err := c.dispatchStages(ctx, false, o.Observer()); err != nil {
 		return nil, err
 	}
 	return o.Result(dt), nil
@@ -98,13 +93,13 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 // StageGraph parses dt and builds its stage graph for opt.Target, with
 // build args, platforms and named contexts applied, resolving nothing:
 // the input of the frontend.graph subrequest.
-func StageGraph(dt []byte, opt ConvertOpt) (*stages.Graph, error) {
+func StageGraph(ctx context.Context, dt []byte, opt ConvertOpt) (*stages.Graph, error) {
 	opt.Warn = nil
 	all, err := takeBuildAll(&opt)
 	if err != nil {
 		return nil, err
 	}
-	c, err := newConverter(dt, opt)
+	c, err := run(ctx, dt, opt, pass{depth: graphed})
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +107,17 @@ func StageGraph(dt []byte, opt ConvertOpt) (*stages.Graph, error) {
 		return c.graph.WithAllStages(), nil
 	}
 	return c.graph, nil
+}
+
+// ListTargets answers frontend.targets: every stage of dt as written. It
+// needs no build args, so it works on Dockerfiles whose ARGs would not
+// expand.
+func ListTargets(ctx context.Context, dt []byte) (*targets.List, error) {
+	c, err := run(ctx, dt, ConvertOpt{}, pass{depth: parsedAsWritten})
+	if err != nil {
+		return nil, err
+	}
+	return subrequests.Targets(c.df, dt), nil
 }
 
 // mergeRanges sorts ranges by line and merges overlapping ones, so an

@@ -22,7 +22,6 @@ import (
 
 	ours "github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/internal/fakeresolver"
-	"github.com/myorg/multistage/subrequests"
 )
 
 func TestDifferentialTargets(t *testing.T) {
@@ -33,12 +32,12 @@ func TestDifferentialTargets(t *testing.T) {
 		if upErr != nil && strings.HasPrefix(upErr.Error(), "panic:") {
 			// Upstream parses with a nil linter, which panics on a
 			// "# check=" comment above an instruction; ours answers.
-			if _, err := subrequests.ListTargets(dc.Data); err != nil {
+			if _, err := ours.ListTargets(context.Background(), dc.Data); err != nil {
 				t.Errorf("%s: upstream panics (%v) and ours fails: %v", dc.Name, upErr, err)
 			}
 			continue
 		}
-		our, ourErr := subrequests.ListTargets(dc.Data)
+		our, ourErr := ours.ListTargets(context.Background(), dc.Data)
 		if (upErr == nil) != (ourErr == nil) {
 			t.Errorf("%s: upstream error %v, ours %v", dc.Name, upErr, ourErr)
 			continue
@@ -64,7 +63,7 @@ func TestDifferentialOutline(t *testing.T) {
 	var compared, errs int
 	for _, dc := range cases {
 		targetsOf := []string{dc.Opts.Target}
-		if l, err := subrequests.ListTargets(dc.Data); err == nil && dc.Opts.Target == "" {
+		if l, err := ours.ListTargets(context.Background(), dc.Data); err == nil && dc.Opts.Target == "" {
 			for _, tg := range l.Targets {
 				// A few named stages per file keep the test fast; -count
 				// -outline.all covers every named stage.

@@ -4,37 +4,81 @@ import (
 	"context"
 
 	"github.com/myorg/multistage/internal/events"
+	"github.com/myorg/multistage/stages"
 )
 
-// Every pass over a Dockerfile (a build, --check, the outline) is the same
-// two halves: prepare, then dispatchStages. allStages (--check with no
-// target) covers every stage, as upstream does; otherwise the pass covers
-// the stages the target needs.
+// Every pass over a Dockerfile (a build, --check, the outline, the graph,
+// the targets list) goes through run, which takes the file as far as the
+// pass needs and no further.
 
-// prepare parses dt, builds its graph, reads SOURCE_DATE_EPOCH when the
-// pass builds (epoch), resolves the images the pass needs and runs the lint
-// rules that need no dispatch. lintErr is the error of that lint pass,
-// which only --check reports as such: a build meets the same problem, with
-// more context, when it dispatches the instruction.
-func prepare(ctx context.Context, dt []byte, opt ConvertOpt, allStages, epoch bool) (c *converter, lintErr, err error) {
-	c, err = newConverter(dt, opt)
-	if err != nil {
-		return nil, nil, err
+// depth is how far a pass takes the Dockerfile.
+type depth int
+
+const (
+	// parsedAsWritten parses the stages without expanding any ARG: the
+	// targets list, which must work whatever the build args.
+	parsedAsWritten depth = iota
+	// graphed builds the stage graph with build args, platforms and named
+	// contexts applied, resolving nothing.
+	graphed
+	// dispatched resolves the images the pass needs, runs the lint rules
+	// and converts the stages, without solving.
+	dispatched
+)
+
+// pass says what one pass over a Dockerfile covers.
+type pass struct {
+	depth depth
+	// allStages covers every stage (--check with no target, build-all),
+	// as upstream does; otherwise the stages the target needs.
+	allStages bool
+	// epoch reads SOURCE_DATE_EPOCH first: a pass that builds needs it.
+	epoch bool
+	// stopAtLint ends the pass at the error of the lint pass itself, which
+	// only --check reports as such: a build meets the same problem, with
+	// more context, when it dispatches the instruction.
+	stopAtLint bool
+	// observe gives an observer of the dispatch once the graph is built
+	// (the outline reads it); nil for none.
+	observe func(df *stages.Dockerfile, g *stages.Graph) *events.Observer
+}
+
+// run takes dt through pass p. At parsedAsWritten the converter holds
+// only the parse.
+func run(ctx context.Context, dt []byte, opt ConvertOpt, p pass) (*converter, error) {
+	if p.depth == parsedAsWritten {
+		df, err := stages.Parse(dt, stages.ParseOpt{AsWritten: true})
+		if err != nil {
+			return nil, err
+		}
+		return &converter{df: df}, nil
 	}
-	if epoch {
+	c, err := newConverter(dt, opt)
+	if err != nil || p.depth == graphed {
+		return c, err
+	}
+	if p.epoch {
 		if err := c.resolveEpoch(ctx); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	err, lintErr = c.resolveAndLint(ctx, allStages)
-	return c, lintErr, err
+	err, lintErr := c.resolveAndLint(ctx, p.allStages)
+	if err != nil {
+		return nil, err
+	}
+	if p.stopAtLint && lintErr != nil {
+		return nil, lintErr
+	}
+	if p.observe != nil {
+		c.observers = append(c.observers, p.observe(c.df, c.graph))
+	}
+	return c, c.dispatchStages(ctx, p.allStages)
 }
 
 // dispatchStages converts the stages of the pass, in dependency order
-// (forward references are errors, so file order is one), reporting to
-// the observers given as well as to the lint rules.
-func (c *converter) dispatchStages(ctx context.Context, allStages bool, observers ...*events.Observer) error {
-	c.observers = append(c.observers, observers...)
+// (forward references are errors, so file order is one), reporting to the
+// observers.
+func (c *converter) dispatchStages(ctx context.Context, allStages bool) error {
 	nodes := c.graph.Order
 	if allStages {
 		nodes = c.graph.Stages

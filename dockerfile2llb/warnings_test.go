@@ -20,7 +20,6 @@ import (
 
 	ours "github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/internal/fakeresolver"
-	"github.com/myorg/multistage/subrequests"
 )
 
 // buildWarnings converts dt as a build does and lists its warnings as
@@ -177,7 +176,7 @@ func namedTargets(dc diffCase) []string {
 	if dc.Opts.Target != "" {
 		return []string{dc.Opts.Target}
 	}
-	l, err := subrequests.ListTargets(dc.Data)
+	l, err := ours.ListTargets(context.Background(), dc.Data)
 	if err != nil {
 		return nil
 	}

@@ -2,9 +2,6 @@ package subrequests
 
 import (
 	"github.com/moby/buildkit/frontend/subrequests"
-	"github.com/moby/buildkit/frontend/subrequests/lint"
-	"github.com/moby/buildkit/frontend/subrequests/outline"
-	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/myorg/multistage/stages"
 )
 
@@ -25,17 +22,6 @@ var GraphDefinition = subrequests.Request{
 		{Name: "result.json"},
 		{Name: "result.txt"},
 	},
-}
-
-// Definitions lists every subrequest the frontend answers, with versions.
-func Definitions() []subrequests.Request {
-	return []subrequests.Request{
-		outline.SubrequestsOutlineDefinition,
-		targets.SubrequestsTargetsDefinition,
-		lint.SubrequestLintDefinition,
-		GraphDefinition,
-		subrequests.SubrequestsDescribeDefinition,
-	}
 }
 
 // GraphMetadata is the frontend.graph answer for g: result.txt (DOT),

@@ -1,6 +1,8 @@
-// Package subrequests answers the frontend's subrequests from the stage
-// graph: frontend.targets, frontend.outline and our frontend.graph, with
-// BuildKit's result types. It builds nothing and imports no LLB.
+// Package subrequests computes the answers of the frontend's subrequests
+// from what a pass over the Dockerfile prepared (the parse, the stage
+// graph, the dispatch's events): frontend.targets, frontend.outline and our
+// frontend.graph, with BuildKit's result types. It parses nothing, builds
+// nothing and imports no LLB.
 package subrequests
 
 import (
@@ -10,15 +12,10 @@ import (
 	"github.com/myorg/multistage/stages"
 )
 
-// ListTargets lists every stage of dt, as written: name, doc comment,
+// Targets lists every stage of df, parsed as written: name, doc comment,
 // base and platform before ARG expansion, location; the last stage is the
-// default. It needs no build args, so it works on Dockerfiles whose ARGs
-// would not expand.
-func ListTargets(dt []byte) (*targets.List, error) {
-	df, err := stages.Parse(dt, stages.ParseOpt{AsWritten: true})
-	if err != nil {
-		return nil, err
-	}
+// default. dt is the Dockerfile df was parsed from.
+func Targets(df *stages.Dockerfile, dt []byte) *targets.List {
 	sts := df.Stages
 	l := &targets.List{Sources: [][]byte{dt}}
 	for i, st := range sts {
@@ -31,7 +28,7 @@ func ListTargets(dt []byte) (*targets.List, error) {
 			Location:    toLocation(st.Location),
 		})
 	}
-	return l, nil
+	return l
 }
 
 func toLocation(rs []parser.Range) *pb.Location {

@@ -58,7 +58,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		MetaResolver: c,
 		Warn:         warnFunc(ctx, src),
 	}
-	if res, handled, err := handleSubrequest(ctx, bc, src.Data, convertOpt); handled || err != nil {
+	if res, handled, err := handleSubrequest(ctx, opts, src.Data, convertOpt); handled || err != nil {
 		return res, err
 	}
 	if len(stages.SplitTargets(bc.Config.Target)) > 1 {

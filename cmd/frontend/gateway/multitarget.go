@@ -30,7 +30,7 @@ import (
 func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt) (*client.Result, error) {
 	// Every name is checked, and reported, before anything is built; the
 	// directories carry the stages' own (lower-case) names.
-	g, err := dockerfile2llb.StageGraph(dt, opt)
+	g, err := dockerfile2llb.StageGraph(ctx, dt, opt)
 	if err != nil {
 		return nil, err
 	}
