@@ -80,10 +80,7 @@ func Build(in Input) (*Graph, error) {
 	if err := b.resolveCommands(); err != nil {
 		return nil, err
 	}
-	if err := b.addParentTriggers(); err != nil {
-		return nil, err
-	}
-	if err := b.addBaseTriggers(); err != nil {
+	if err := b.addInheritedTriggers(); err != nil {
 		return nil, err
 	}
 	if err := checkOrder(b.g); err != nil {

@@ -16,25 +16,52 @@ import (
 // its config is resolved, so the converter builds the graph again with
 // them (WithBaseTriggers).
 
-// addParentTriggers gives every stage built FROM another stage that
-// stage's own ONBUILD instructions.
-func (b *builder) addParentTriggers() error {
+// trigger is one ONBUILD expression a stage inherits; declared is its
+// ONBUILD line when this Dockerfile declares it (a parent stage's).
+type trigger struct {
+	expr     string
+	declared []parser.Range
+}
+
+// addInheritedTriggers gives every stage the ONBUILD triggers of what it
+// is built FROM: a parent stage's own ONBUILD instructions, or those in
+// the config of a base image or named context (Input.BaseTriggers).
+func (b *builder) addInheritedTriggers() error {
 	for _, n := range b.g.Stages {
-		if n.Kind != KindStage || n.Base == nil || !n.Base.IsStage() || n.Base.Stage == nil {
+		if n.Kind != KindStage {
 			continue
 		}
-		for _, cmd := range n.Base.Stage.Commands {
-			ob, ok := cmd.(*instructions.OnbuildCommand)
-			if !ok {
-				continue
+		for _, t := range b.inheritedTriggers(n) {
+			err := b.addTrigger(n, t.expr)
+			if err != nil && t.declared != nil {
+				// A bad trigger is fixed at its ONBUILD line: name it too.
+				err = parser.WithLocation(err, t.declared)
 			}
-			// A bad trigger is fixed at its ONBUILD line: name it too.
-			if err := b.addTriggers(n, []string{ob.Expression}); err != nil {
-				return parser.WithLocation(err, ob.Location())
+			if err != nil {
+				return err
 			}
 		}
 	}
 	return nil
+}
+
+// inheritedTriggers are the triggers of n's parent stage, or else those
+// given for its base.
+func (b *builder) inheritedTriggers(n *Node) []trigger {
+	if n.Base == nil || !n.Base.IsStage() || n.Base.Stage == nil {
+		out := make([]trigger, 0, len(b.in.BaseTriggers[n.Index]))
+		for _, expr := range b.in.BaseTriggers[n.Index] {
+			out = append(out, trigger{expr: expr})
+		}
+		return out
+	}
+	var out []trigger
+	for _, cmd := range n.Base.Stage.Commands {
+		if ob, ok := cmd.(*instructions.OnbuildCommand); ok {
+			out = append(out, trigger{expr: ob.Expression, declared: ob.Location()})
+		}
+	}
+	return out
 }
 
 // WithBaseTriggers is the graph built again with the ONBUILD triggers of
@@ -47,32 +74,15 @@ func (g *Graph) WithBaseTriggers(triggers map[int][]string) (*Graph, error) {
 	return Build(in)
 }
 
-// addBaseTriggers adds Input.BaseTriggers, in stage order.
-func (b *builder) addBaseTriggers() error {
-	for _, n := range b.g.Stages {
-		if exprs := b.in.BaseTriggers[n.Index]; len(exprs) > 0 && n.Kind == KindStage {
-			if err := b.addTriggers(n, exprs); err != nil {
-				return err
-			}
-		}
+// addTrigger parses a trigger expression, placing it on the stage's FROM
+// line since it has no line of its own.
+func (b *builder) addTrigger(n *Node, expr string) error {
+	cmd, node, err := parseTrigger(expr, n.Stage.Location)
+	if err != nil {
+		return parser.WithLocation(errdetail.Append(err, "in ONBUILD trigger %q for stage %q", expr, n.DisplayName()), n.Stage.Location)
 	}
-	return nil
-}
-
-// addTriggers parses trigger expressions, placing them on the stage's FROM
-// line since they have no line of their own.
-func (b *builder) addTriggers(n *Node, exprs []string) error {
-	for _, expr := range exprs {
-		cmd, node, err := parseTrigger(expr, n.Stage.Location)
-		if err != nil {
-			return parser.WithLocation(errdetail.Append(err, "in ONBUILD trigger %q for stage %q", expr, n.DisplayName()), n.Stage.Location)
-		}
-		n.Triggers = append(n.Triggers, cmd)
-		if err := b.resolveCommand(n, cmd, triggerMounts(node)); err != nil {
-			return err
-		}
-	}
-	return nil
+	n.Triggers = append(n.Triggers, cmd)
+	return b.resolveCommand(n, cmd, triggerMounts(node))
 }
 
 // triggerMounts reads a trigger's --mount flags off its own node: its

@@ -176,12 +176,20 @@ func reportedLineEarly(err error) bool {
 	return false
 }
 
+// silent is the linter of parseAhead. Without a Warn function a linter
+// returns before recording anything, so one can be shared.
+var silent = linter.New(&linter.Config{})
+
+// parseAhead parses one instruction before instructions.Parse does, for a
+// value needed first. Its linter is silent: instructions.Parse reads the
+// line again and reports its warnings, once.
+func parseAhead(n *parser.Node) (any, error) {
+	return instructions.ParseInstructionWithLinter(n, silent)
+}
+
 // parseMetaArgs parses the ARG lines before the first FROM on their own:
-// their values are needed before the rest of the file can be parsed. Its
-// linter is silent: instructions.Parse parses these lines again and
-// reports their warnings, once.
+// their values are needed before the rest of the file can be parsed.
 func parseMetaArgs(root *parser.Node) ([]instructions.ArgCommand, error) {
-	lint := linter.New(&linter.Config{})
 	var out []instructions.ArgCommand
 	for _, n := range root.Children {
 		if !strings.EqualFold(n.Value, "arg") {
@@ -189,7 +197,7 @@ func parseMetaArgs(root *parser.Node) ([]instructions.ArgCommand, error) {
 		}
 		// The error already carries n's location; adding it again would
 		// print the line twice.
-		cmd, err := instructions.ParseInstructionWithLinter(n, lint)
+		cmd, err := parseAhead(n)
 		if err != nil {
 			return nil, err
 		}

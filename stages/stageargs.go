@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/pkg/errors"
@@ -89,7 +88,6 @@ func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[
 	}
 	out := map[int]*fromScope{}
 	var cur *fromScope
-	silent := linter.New(&linter.Config{})
 	index := -1
 	for _, n := range root.Children {
 		switch strings.ToLower(n.Value) {
@@ -102,11 +100,11 @@ func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[
 			cur = &fromScope{stage: label, global: global, args: map[string]*stageArg{}, env: map[string]int{}}
 		case "arg":
 			if cur != nil {
-				cur.declare(n, lex, buildArgs, silent)
+				cur.declare(n, lex, buildArgs)
 			}
 		case "env":
 			if cur != nil {
-				if cmd, err := instructions.ParseInstructionWithLinter(n, silent); err == nil {
+				if cmd, err := parseAhead(n); err == nil {
 					for _, kv := range cmd.(*instructions.EnvCommand).Env {
 						cur.env[kv.Key] = n.StartLine
 					}
@@ -122,8 +120,8 @@ func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[
 }
 
 // declare evaluates one ARG line in the stage.
-func (s *fromScope) declare(n *parser.Node, lex *shell.Lex, buildArgs map[string]string, lint *linter.Linter) {
-	v, err := instructions.ParseInstructionWithLinter(n, lint)
+func (s *fromScope) declare(n *parser.Node, lex *shell.Lex, buildArgs map[string]string) {
+	v, err := parseAhead(n)
 	if err != nil {
 		return // instructions.Parse reports it
 	}
