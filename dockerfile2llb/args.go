@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/myorg/multistage/stages"
 )
 
 // sbomArgs configure SBOM scanning; they are ARGs but never reach the
@@ -42,28 +45,15 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 	return nil
 }
 
-// argValue is an ARG's value; inherited is true when it comes from the
-// global ARG of the same name.
+// argValue is an ARG's value (stages.StageArgValue, its default expanded
+// in the stage's env); inherited is true when it comes from the global ARG
+// of the same name.
 func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, arg instructions.KeyValuePairOptional) (value *string, inherited bool, err error) {
-	if v, ok := c.opt.BuildArgs[arg.Key]; ok {
-		return &v, false, nil
-	}
-	if arg.Value != nil {
-		env, err := s.state.Env(ctx)
-		if err != nil {
-			return nil, false, err
-		}
-		v, unmatched, err := c.lex.ProcessWord(*arg.Value, env)
-		c.unmatchedEvent(ctx, s, cmd, unmatched)
-		if err != nil {
-			return nil, false, err
-		}
-		return &v, false, nil
-	}
-	if v, ok := c.df.GlobalArgs.Get(arg.Key); ok {
-		return &v, true, nil
-	}
-	return nil, false, nil
+	v, err := stages.StageArgValue(&c.lex, arg, c.opt.BuildArgs, c.df.GlobalArgs, func() (shell.EnvGetter, error) {
+		return s.state.Env(ctx)
+	})
+	c.unmatchedEvent(ctx, s, cmd, v.Unmatched)
+	return v.Value, v.From == stages.ArgGlobal, err
 }
 
 // runHistory is the history line of a RUN: the stage ARGs in scope, as

@@ -12,21 +12,23 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/buildkit/frontend/dockerui"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/moby/buildkit/util/gitutil/gitobject"
 	"github.com/moby/go-archive/compression"
 	"github.com/myorg/multistage/stages"
-	"github.com/opencontainers/go-digest"
 	"github.com/pkg/errors"
 )
 
 // epochStageSource is the download or checkout of a stage that
 // SOURCE_DATE_EPOCH names. Such a stage is FROM scratch and holds ARGs and
 // exactly one ADD of one URL; its instructions are read here, without
-// converting it, and its ARGs see the global ones but not
-// SOURCE_DATE_EPOCH itself.
+// converting it. Its ARGs start from every global one but
+// SOURCE_DATE_EPOCH itself, as upstream's do. An error names the
+// instruction's line; the caller adds the stage's FROM.
 func (c *converter) epochStageSource(n *stages.Node) (*llb.State, error) {
 	if n.BaseName != "scratch" {
 		return nil, errors.Errorf("SOURCE_DATE_EPOCH stage must use FROM scratch, not FROM %s", n.BaseName)
@@ -35,37 +37,45 @@ func (c *converter) epochStageSource(n *stages.Node) (*llb.State, error) {
 	env.Delete(epochKey)
 	var src *llb.State
 	for _, cmd := range n.Stage.Commands {
+		var err error
 		switch cmd := cmd.(type) {
 		case *instructions.ArgCommand:
-			for _, a := range cmd.Args {
-				if v, ok := c.opt.BuildArgs[a.Key]; ok {
-					env.Set(a.Key, v)
-				} else if a.Value != nil {
-					v, _, err := c.lex.ProcessWord(*a.Value, env)
-					if err != nil {
-						return nil, err
-					}
-					env.Set(a.Key, v)
-				}
-			}
+			err = c.epochStageArgs(cmd, env)
 		case *instructions.AddCommand:
 			if src != nil {
-				return nil, errors.New("SOURCE_DATE_EPOCH stage must contain exactly one remote ADD; it has two")
+				err = errors.New("SOURCE_DATE_EPOCH stage must contain exactly one remote ADD; it has two")
+				break
 			}
-			st, err := c.epochAddSource(cmd, env)
-			if err != nil {
-				return nil, err
-			}
-			src = st
+			src, err = c.epochAddSource(cmd, env)
 		default:
-			return nil, errors.Errorf("SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported %s instruction "+
+			err = errors.Errorf("SOURCE_DATE_EPOCH stage does not meet source-only requirements: unsupported %s instruction "+
 				"(the stage may hold only ARG and one ADD of a URL)", cmd.Name())
+		}
+		if err != nil {
+			return nil, parser.WithLocation(err, cmd.Location())
 		}
 	}
 	if src == nil {
 		return nil, errors.New("SOURCE_DATE_EPOCH stage must contain exactly one remote ADD; it has none")
 	}
 	return src, nil
+}
+
+// epochStageArgs sets the stage's ARGs in env. No global fallback: env
+// holds every global already, and an ARG without a value keeps what an
+// earlier one of its name gave.
+func (c *converter) epochStageArgs(cmd *instructions.ArgCommand, env *stages.Args) error {
+	scope := func() (shell.EnvGetter, error) { return env, nil }
+	for _, a := range cmd.Args {
+		v, err := stages.StageArgValue(&c.lex, a, c.opt.BuildArgs, nil, scope)
+		if err != nil {
+			return err
+		}
+		if v.Value != nil {
+			env.Set(a.Key, *v.Value)
+		}
+	}
+	return nil
 }
 
 // epochAddSource is the source of the stage's ADD: an HTTP(S) download or
@@ -84,15 +94,10 @@ func (c *converter) epochAddSource(cmd *instructions.AddCommand, env *stages.Arg
 			return nil, err
 		}
 	}
+	var st llb.State
 	if isHTTP(src) {
-		var d digest.Digest
-		if checksum != "" {
-			if d, err = digest.Parse(checksum); err != nil {
-				return nil, err
-			}
-		}
-		st := llb.HTTP(src, llb.Filename(httpFilename(src)), llb.Checksum(d))
-		return &st, nil
+		st, _, err = httpSource(src, checksum)
+		return &st, err
 	}
 	ref, ok, err := parseGitSource(src)
 	if err != nil {
@@ -101,12 +106,8 @@ func (c *converter) epochAddSource(cmd *instructions.AddCommand, env *stages.Arg
 	if !ok {
 		return nil, errors.Errorf("SOURCE_DATE_EPOCH stage source must be a single HTTP(S) or Git ADD, not %s", src)
 	}
-	opts, err := c.gitOptions(ref, cmd.KeepGitDir, checksum)
-	if err != nil {
-		return nil, err
-	}
-	st := llb.Git(ref.Remote, "", opts...)
-	return &st, nil
+	st, err = c.gitSource(ref, cmd.KeepGitDir, checksum)
+	return &st, err
 }
 
 // epochFromState asks BuildKit for the time of st's only source: a git

@@ -44,15 +44,25 @@ func parseGitSource(src string) (*dfgitutil.GitRef, bool, error) {
 }
 
 func (c *converter) addGitSource(plan *copyPlan, ref *dfgitutil.GitRef) error {
-	opts, err := c.gitOptions(ref, plan.req.keepGitDir, plan.req.checksum)
+	// Upstream leaves remote sources without a location; ours names the
+	// ADD line, so a failed clone or checksum shows the instruction.
+	st, err := c.gitSource(ref, plan.req.keepGitDir, plan.req.checksum, llb.WithCustomName(plan.name), c.location(plan.req.cmd.Location()))
 	if err != nil {
 		return err
 	}
-	// Upstream leaves remote sources without a location; ours names the
-	// ADD line, so a failed clone or checksum shows the instruction.
-	opts = append(opts, llb.WithCustomName(plan.name), c.location(plan.req.cmd.Location()))
-	plan.add(llb.Git(ref.Remote, "", opts...), "/", &llb.CopyInfo{CreateDestPath: true})
+	plan.add(st, "/", &llb.CopyInfo{CreateDestPath: true})
 	return nil
+}
+
+// gitSource is the checkout of ref that ADD's --keep-git-dir and
+// --checksum (and the URL's query) ask for; ADD and a SOURCE_DATE_EPOCH
+// stage both read it.
+func (c *converter) gitSource(ref *dfgitutil.GitRef, keep *bool, checksum string, extra ...llb.GitOption) (llb.State, error) {
+	opts, err := c.gitOptions(ref, keep, checksum)
+	if err != nil {
+		return llb.State{}, err
+	}
+	return llb.Git(ref.Remote, "", append(opts, extra...)...), nil
 }
 
 // gitOptions are the options of a git source: the ref and what ADD's
@@ -106,17 +116,25 @@ func httpFilename(src string) string {
 // addHTTPSource downloads src. Remote archives are not unpacked unless
 // --unpack asks for it.
 func (c *converter) addHTTPSource(plan *copyPlan, src string) error {
-	name := httpFilename(src)
-	var checksum digest.Digest
-	if plan.req.checksum != "" {
-		var err error
-		if checksum, err = digest.Parse(plan.req.checksum); err != nil {
-			return err
-		}
+	st, name, err := httpSource(src, plan.req.checksum, llb.WithCustomName(plan.name), commandDescription(""), c.location(plan.req.cmd.Location()))
+	if err != nil {
+		return err
 	}
-	st := llb.HTTP(src, llb.Filename(name), llb.WithCustomName(plan.name),
-		llb.Checksum(checksum), commandDescription(""), c.location(plan.req.cmd.Location()))
 	unpack := plan.req.unpack != nil && *plan.req.unpack
 	plan.add(st, name, &llb.CopyInfo{CreateDestPath: true, AttemptUnpack: unpack})
 	return nil
+}
+
+// httpSource is the download of src, saved as name (httpFilename) and
+// checked against checksum when there is one; ADD and a SOURCE_DATE_EPOCH
+// stage both read it.
+func httpSource(src, checksum string, extra ...llb.HTTPOption) (st llb.State, name string, err error) {
+	var d digest.Digest
+	if checksum != "" {
+		if d, err = digest.Parse(checksum); err != nil {
+			return llb.State{}, "", err
+		}
+	}
+	name = httpFilename(src)
+	return llb.HTTP(src, append([]llb.HTTPOption{llb.Filename(name), llb.Checksum(d)}, extra...)...), name, nil
 }

@@ -118,3 +118,53 @@ func (a *Args) Delete(key string) {
 	delete(a.values, key)
 	a.keys = slices.DeleteFunc(a.keys, func(k string) bool { return k == key })
 }
+
+// WordProcessor expands one word in env, as shell.Lex.ProcessWord does.
+type WordProcessor interface {
+	ProcessWord(word string, env shell.EnvGetter) (string, map[string]struct{}, error)
+}
+
+// ArgSource says where a stage ARG's value came from.
+type ArgSource int
+
+const (
+	ArgUnset    ArgSource = iota // declared without default, not given, no global
+	ArgBuildArg                  // a build arg of its name
+	ArgDefault                   // its default, expanded
+	ArgGlobal                    // the global ARG of its name
+)
+
+// StageArg is the value an ARG instruction gives a name in its stage.
+type StageArg struct {
+	Value *string // nil for ArgUnset
+	From  ArgSource
+	// Unmatched are the names its default used that the stage did not
+	// hold (ArgDefault only).
+	Unmatched map[string]struct{}
+}
+
+// StageArgValue is the value of ARG arg in a stage, in upstream's order: the
+// build arg of its name, else its default expanded in what the stage holds
+// at that line (env, asked only then), else the global ARG of its name
+// (global may be nil), else none. It is the one place that order is
+// written: the converter, the --from scopes and the SOURCE_DATE_EPOCH stage
+// all read it.
+func StageArgValue(lex WordProcessor, arg instructions.KeyValuePairOptional, buildArgs map[string]string, global *Args, env func() (shell.EnvGetter, error)) (StageArg, error) {
+	if v, ok := buildArgs[arg.Key]; ok {
+		return StageArg{Value: &v, From: ArgBuildArg}, nil
+	}
+	if arg.Value != nil {
+		scope, err := env()
+		if err != nil {
+			return StageArg{}, err
+		}
+		v, unmatched, err := lex.ProcessWord(*arg.Value, scope)
+		return StageArg{Value: &v, From: ArgDefault, Unmatched: unmatched}, err
+	}
+	if global != nil {
+		if v, ok := global.Get(arg.Key); ok {
+			return StageArg{Value: &v, From: ArgGlobal}, nil
+		}
+	}
+	return StageArg{}, nil
+}

@@ -119,54 +119,56 @@ func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[
 	return out
 }
 
-// declare evaluates one ARG line in the stage.
+// declare evaluates one ARG line in the stage, as the build will but with
+// only what is known before the images resolve.
 func (s *fromScope) declare(n *parser.Node, lex *shell.Lex, buildArgs map[string]string) {
 	v, err := parseAhead(n)
 	if err != nil {
 		return // instructions.Parse reports it
 	}
 	for _, kv := range v.(*instructions.ArgCommand).Args {
-		a := &stageArg{key: kv.Key, line: n.StartLine, loc: n.Location()}
-		switch given, ok := buildArgs[kv.Key]; {
-		case ok:
-			a.value = &given
-		case kv.Value != nil:
-			a.value, a.why = s.evalDefault(lex, kv.Key, *kv.Value)
-		default:
-			if g, ok := s.global.Get(kv.Key); ok {
-				a.value = &g
-			}
+		val, err := StageArgValue(lex, kv, buildArgs, s.global, s.known)
+		a := &stageArg{key: kv.Key, value: val.Value, line: n.StartLine, loc: n.Location()}
+		if err != nil {
+			a.why = err.Error()
+		} else {
+			a.why = s.whyUnknown(kv.Key, val.Unmatched)
+		}
+		if a.why != "" {
+			a.value = nil
 		}
 		s.args[kv.Key] = a
 	}
 }
 
-// evalDefault expands an ARG default in the stage's ARGs so far only, as
-// the build will; why says what it needed that is not known yet.
-func (s *fromScope) evalDefault(lex *shell.Lex, key, def string) (*string, string) {
+// known is what an ARG default in the stage reads: the stage's ARGs so
+// far whose values are known.
+func (s *fromScope) known() (shell.EnvGetter, error) {
 	known := NewArgs()
 	for _, k := range slices.Sorted(maps.Keys(s.args)) {
 		if a := s.args[k]; a.value != nil && a.why == "" {
 			known.Set(k, *a.value)
 		}
 	}
-	res, err := lex.ProcessWordWithMatches(def, known)
-	if err != nil {
-		return nil, err.Error()
-	}
-	for _, k := range slices.Sorted(maps.Keys(res.Unmatched)) {
+	return known, nil
+}
+
+// whyUnknown says what the default of ARG key needed that is not known
+// yet, from the names it used and did not find; "" when nothing.
+func (s *fromScope) whyUnknown(key string, unmatched map[string]struct{}) string {
+	for _, k := range slices.Sorted(maps.Keys(unmatched)) {
 		if a, ok := s.args[k]; ok && a.why != "" {
-			return nil, fmt.Sprintf("its default uses ARG %s, which %s", k, a.why)
+			return fmt.Sprintf("its default uses ARG %s, which %s", k, a.why)
 		}
 		if line, ok := s.env[k]; ok {
-			return nil, fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line)
+			return fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line)
 		}
 		if _, ok := s.args[k]; ok {
 			continue // declared without a value: empty, as in the build
 		}
-		return nil, fmt.Sprintf("its default uses $%s, which is not an ARG declared earlier in the stage, so it could come from the base image's ENV; the stage graph is fixed before any image is resolved: declare \"ARG %s\" above it (a global or automatic ARG counts once redeclared) or pass --build-arg %s=...", k, k, key)
+		return fmt.Sprintf("its default uses $%s, which is not an ARG declared earlier in the stage, so it could come from the base image's ENV; the stage graph is fixed before any image is resolved: declare \"ARG %s\" above it (a global or automatic ARG counts once redeclared) or pass --build-arg %s=...", k, k, key)
 	}
-	return &res.Result, ""
+	return ""
 }
 
 func (s *fromScope) snapshot() *fromScope {
