@@ -34,40 +34,41 @@ func TestSourceDateEpochForms(t *testing.T) {
 	const echo = "FROM busybox\nARG SOURCE_DATE_EPOCH\nRUN echo -n \"$SOURCE_DATE_EPOCH\" > /epoch\n"
 	cases := []struct {
 		name  string
-		b     surfaceBuild
+		b     scenario
 		epoch int64 // 0: unset
 	}{
-		{"global-default", surfaceBuild{dockerfile: "ARG SOURCE_DATE_EPOCH=1700000001\n" + echo}, 1700000001},
-		{"build-arg-over-default", surfaceBuild{
+		{"global-default", scenario{dockerfile: "ARG SOURCE_DATE_EPOCH=1700000001\n" + echo}, 1700000001},
+		{"build-arg-over-default", scenario{
 			dockerfile: "ARG SOURCE_DATE_EPOCH=1700000001\n" + echo,
-			attrs:      map[string]string{"build-arg:SOURCE_DATE_EPOCH": "1700000002"},
+			buildArgs:  map[string]string{"SOURCE_DATE_EPOCH": "1700000002"},
 		}, 1700000002},
-		{"stage-http-archive", surfaceBuild{
+		{"stage-http-archive", scenario{
 			dockerfile: "ARG SOURCE_DATE_EPOCH=mysource\nFROM scratch AS mysource\nADD " + srv + "/archive.tar /\n" + echo,
 		}, newest},
-		{"stage-http-last-modified-arg", surfaceBuild{
+		{"stage-http-last-modified-arg", scenario{
 			dockerfile: "ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nARG FILE=modified\nADD " + srv + "/${FILE}.tar /\n" + echo,
 		}, lastModified},
-		{"stage-git", surfaceBuild{
+		{"stage-git", scenario{
 			dockerfile: "ARG SOURCE_DATE_EPOCH=mysource\nFROM scratch AS mysource\nADD " + gitURL + "/repo.git#main /\n" + echo,
 		}, gitTime},
-		{"named-context-http", surfaceBuild{
+		{"named-context-http", scenario{
 			dockerfile: "ARG SOURCE_DATE_EPOCH=mysource\n" + echo,
 			attrs:      map[string]string{"context:mysource": srv + "/modified.tar"},
 		}, lastModified},
-		{"named-context-git", surfaceBuild{
+		{"named-context-git", scenario{
 			dockerfile: echo,
-			attrs:      map[string]string{"context:mysource": gitURL + "/repo.git#main", "build-arg:SOURCE_DATE_EPOCH": "mysource"},
+			attrs:      map[string]string{"context:mysource": gitURL + "/repo.git#main"},
+			buildArgs:  map[string]string{"SOURCE_DATE_EPOCH": "mysource"},
 		}, gitTime},
 		// A local directory has no time of its own: the epoch is unset.
-		{"context-local", surfaceBuild{
+		{"context-local", scenario{
 			dockerfile: echo,
-			attrs:      map[string]string{"build-arg:SOURCE_DATE_EPOCH": "context"},
+			buildArgs:  map[string]string{"SOURCE_DATE_EPOCH": "context"},
 		}, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+			forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 				r := tc.b.mustBuild(t, e, m)
 				if tc.epoch == 0 {
 					wantFile(t, r, "epoch", "")
@@ -88,7 +89,7 @@ func TestSourceDateEpochMainContext(t *testing.T) {
 	e := requireEnv(t)
 	t.Parallel()
 	const lastModified = 1700000201
-	for _, m := range surfaceModes {
+	for _, m := range baseModes {
 		t.Run(string(m), func(t *testing.T) {
 			// The Dockerfile travels in the context; line 1 is the mode's.
 			s := &scenario{name: t.Name(), dockerfile: "FROM busybox\nARG SOURCE_DATE_EPOCH\nRUN echo -n \"$SOURCE_DATE_EPOCH\" > /epoch\n"}
@@ -99,7 +100,7 @@ func TestSourceDateEpochMainContext(t *testing.T) {
 			srv := serveEpochFiles(t, map[string]epochFile{
 				"/context.tar": {content: tarOf(t, tarEntry{"Dockerfile", string(df), lastModified - 60}), lastModified: lastModified},
 			})
-			b := &surfaceBuild{dockerfile: "# unused: the context comes from " + srv + "\n", attrs: map[string]string{
+			b := &scenario{dockerfile: "# unused: the context comes from " + srv + "\n", attrs: map[string]string{
 				"context":                     srv + "/context.tar",
 				"build-arg:SOURCE_DATE_EPOCH": "context",
 			}}

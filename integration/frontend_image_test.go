@@ -29,7 +29,7 @@ FROM busybox
 RUN echo ok > /ok && test -x /bin/sh
 `,
 		}
-		r, text, err := build(t, e, s, modeUpstream)
+		r, text, err := s.build(t, e, modeUpstream)
 		if err != nil {
 			t.Fatalf("a trivial build with BuildKit's own Dockerfile frontend failed: %s", text)
 		}
@@ -82,10 +82,10 @@ RUN echo ok > /ok
 	for _, m := range modes {
 		t.Run(string(m), func(t *testing.T) {
 			// Control: the same Dockerfile builds with the real image.
-			if _, text, err := build(t, e, s, m); err != nil {
+			if _, text, err := s.build(t, e, m); err != nil {
 				t.Fatalf("control build with %s failed: %s", e.frontend, text)
 			}
-			_, text, err := build(t, &broken, s, m)
+			_, text, err := s.build(t, &broken, m)
 			if err == nil {
 				t.Fatalf("build with the broken frontend %s succeeded; the %s mode does not run the image it names", ref, m)
 			}

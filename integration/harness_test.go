@@ -1,27 +1,30 @@
 package integration
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/containerd/containerd/v2/core/content"
 	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/session"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/myorg/multistage/cmd/frontend/gateway"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -43,24 +46,32 @@ const (
 // cache) takes well under a minute on two cores.
 const buildTimeout = 5 * time.Minute
 
-// scenario is one Dockerfile, its context and what a build of it must give.
+// baseModes are the modes a build runs in unless it asks for buildx too:
+// ours in process, ours as an image (gateway.v0 and "# syntax="), and
+// BuildKit's own converter as the control.
+var baseModes = []mode{modeInProcess, modeGateway, modeSyntax, modeUpstream}
+
+// scenario is one build: a Dockerfile, its context, the frontend options
+// and session attachments the client sends with it, and what the build must
+// give (for run; tests that check by hand use mustBuild and mustFail).
 //
 // The harness writes line 1 of the Dockerfile itself (the "# syntax=" line in
 // the syntax and buildx modes, a plain comment otherwise), so the text of
 // dockerfile starts at line 2 in every mode and line numbers in expectations
 // are the same everywhere.
 type scenario struct {
-	name       string
+	name       string            // on line 1 of the Dockerfile; the test's name when empty
 	dockerfile string            // {{REGISTRY}} and {{FRONTEND}} are expanded
 	files      map[string]string // extra context files
-	// contexts are named build contexts (--build-context NAME=DIR): their
-	// files, by context name.
-	contexts  map[string]map[string]string
-	target    string
-	buildArgs map[string]string
-	platform  string
+	target     string
+	buildArgs  map[string]string
+	platform   string
+	// attrs are further frontend options (context:NAME, attest:sbom, ...);
+	// like every option, {{REGISTRY}} and {{FRONTEND}} are expanded.
+	attrs  map[string]string
+	attach attachments
 
-	// buildx also runs the scenario through docker buildx build.
+	// buildx also runs the scenario through docker buildx build (in run).
 	buildx bool
 	// outputs replaces the usual exports (oci and local) with these
 	// exporter types: "local", "tar", "oci", "docker".
@@ -68,12 +79,30 @@ type scenario struct {
 	// ociOnly skips the type=local export, for results too big to export
 	// five times (a whole toolchain image); check through result.layerFile.
 	ociOnly bool
+	push    string // also push the result as this image
 
 	want expect
 	// upstream, when set, replaces want for BuildKit's builtin converter
 	// (where we deliberately differ); skipUpstream skips that mode.
 	upstream     *expect
 	skipUpstream string
+}
+
+// attachments are what the client attaches to a build's session besides
+// the main context; the zero value attaches nothing more.
+type attachments struct {
+	// contexts are named build contexts (--build-context NAME=DIR) made of
+	// these files, by context name.
+	contexts map[string]map[string]string
+	// locals are further local directories, by the name a frontend option
+	// gives them (context:X=local:NAME).
+	locals    map[string]string
+	providers []session.Attachable // secret stores, SSH agents
+	inputs    map[string]llb.State // frontend inputs (context:X=input:NAME)
+	ociStores map[string]content.Store
+	// buildx is what the providers are on the buildx command line (--secret,
+	// --ssh), for builds that also run in the buildx mode.
+	buildx []string
 }
 
 // expect is either a successful build checked by check, or a failure.
@@ -105,59 +134,95 @@ type result struct {
 }
 
 func (s *scenario) modes() []mode {
-	ms := []mode{modeInProcess, modeGateway, modeSyntax}
 	if s.buildx {
-		ms = append(ms, modeBuildx)
+		return withBuildx(baseModes)
 	}
-	return append(ms, modeUpstream)
+	return baseModes
 }
 
-// run builds the scenario in every mode as subtests.
-func (s *scenario) run(t *testing.T, e *environment) {
-	for _, m := range s.modes() {
+// withBuildx is modes and the buildx mode, for builds whose attachments
+// buildx has flags for.
+func withBuildx(modes []mode) []mode {
+	return append(slices.Clone(modes), modeBuildx)
+}
+
+// forEachMode runs f once per mode, as subtests named after the mode; the
+// buildx mode is skipped where e has no builder.
+func forEachMode(t *testing.T, e *environment, modes []mode, f func(t *testing.T, m mode)) {
+	t.Helper()
+	for _, m := range modes {
 		t.Run(string(m), func(t *testing.T) {
-			want := s.want
-			if m == modeUpstream {
-				if s.skipUpstream != "" {
-					t.Skip("upstream differs on purpose: " + s.skipUpstream)
-				}
-				if s.upstream != nil {
-					want = *s.upstream
-				}
-			}
 			if m == modeBuildx && e.builder == "" {
 				t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set")
 			}
-			r, errText, err := build(t, e, s, m)
-			if want.err != nil {
-				if err == nil {
-					t.Fatalf("build succeeded; want an error\nbuild log:\n%s", r.log)
-				}
-				if !want.err.verify(t, m, errText, err) {
-					t.Logf("build log (%s):\n%s", m, r.log)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("build failed: %s\nbuild log (%s):\n%s", errText, m, r.log)
-			}
-			defer func() {
-				if t.Failed() {
-					t.Logf("build log (%s):\n%s", m, r.log)
-				}
-			}()
-			if want.check != nil {
-				want.check(t, r)
-			}
+			f(t, m)
 		})
 	}
+}
+
+// run builds the scenario in every mode as subtests and checks want.
+func (s *scenario) run(t *testing.T, e *environment) {
+	forEachMode(t, e, s.modes(), func(t *testing.T, m mode) {
+		want := s.want
+		if m == modeUpstream {
+			if s.skipUpstream != "" {
+				t.Skip("upstream differs on purpose: " + s.skipUpstream)
+			}
+			if s.upstream != nil {
+				want = *s.upstream
+			}
+		}
+		if want.err != nil {
+			s.mustFail(t, e, m, want.err)
+			return
+		}
+		r := s.mustBuild(t, e, m)
+		if want.check != nil {
+			want.check(t, r)
+		}
+	})
+}
+
+// mustBuild is build for a build that has to succeed; a failing test gets
+// the build log.
+func (s *scenario) mustBuild(t *testing.T, e *environment, m mode) *result {
+	t.Helper()
+	start := time.Now()
+	r, text, err := s.build(t, e, m)
+	if err != nil {
+		t.Fatalf("build failed: %s\nbuild log (%s):\n%s", text, m, r.log)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("build log (%s, %s):\n%s", m, time.Since(start).Round(time.Millisecond), r.log)
+		}
+	})
+	return r
+}
+
+// mustFail is build for a build that has to fail as w says.
+func (s *scenario) mustFail(t *testing.T, e *environment, m mode, w *wantError) {
+	t.Helper()
+	r, text, err := s.build(t, e, m)
+	if err == nil {
+		t.Fatalf("build succeeded; want an error\nbuild log:\n%s", r.log)
+	}
+	if !w.verify(t, m, text, err) {
+		t.Logf("build log (%s):\n%s", m, r.log)
+		return
+	}
+	t.Logf("fails as it should: %s", text)
 }
 
 // writeContext lays out the build context of s for mode m in a temp dir.
 func writeContext(t *testing.T, e *environment, s *scenario, m mode) string {
 	t.Helper()
 	dir := t.TempDir()
-	first := "# multistage integration scenario: " + s.name
+	name := s.name
+	if name == "" {
+		name = t.Name()
+	}
+	first := "# multistage integration scenario: " + name
 	if m == modeSyntax || m == modeBuildx {
 		first = "# syntax=" + e.frontend
 	}
@@ -179,9 +244,12 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-// frontendAttrs are the options buildx would send for s.
-func (s *scenario) frontendAttrs() map[string]string {
-	attrs := map[string]string{"filename": "Dockerfile"}
+// options are the frontend options of s as buildx would send them,
+// expanded, and the local directories besides the main context that the
+// session sends (s's named contexts laid out in temp dirs among them).
+func (s *scenario) options(t *testing.T, e *environment) (attrs, locals map[string]string) {
+	t.Helper()
+	attrs = map[string]string{"filename": "Dockerfile"}
 	if s.target != "" {
 		attrs["target"] = s.target
 	}
@@ -191,33 +259,76 @@ func (s *scenario) frontendAttrs() map[string]string {
 	for k, v := range s.buildArgs {
 		attrs["build-arg:"+k] = v
 	}
-	return attrs
-}
-
-// build runs one build. On failure it returns the error text as the user
-// would read it (buildx's output in buildx mode) and the error.
-func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, error) {
-	t.Helper()
-	ctxDir := writeContext(t, e, s, m)
-	named := map[string]string{}
-	for name, files := range s.contexts {
+	maps.Copy(attrs, s.attrs)
+	for k, v := range attrs {
+		attrs[k] = e.expand(v)
+	}
+	locals = maps.Clone(s.attach.locals)
+	if locals == nil {
+		locals = map[string]string{}
+	}
+	for name, files := range s.attach.contexts {
 		dir := t.TempDir()
 		for f, content := range files {
 			write(t, filepath.Join(dir, f), e.expand(content))
 		}
-		named[name] = dir
+		locals["named-"+name] = dir
+		attrs["context:"+name] = "local:named-" + name
 	}
-	outDir := filepath.Join(t.TempDir(), "out")
-	ociPath := filepath.Join(t.TempDir(), "image.tar")
-	r := &result{mode: m, dir: outDir, tar: filepath.Join(filepath.Dir(outDir), "out.tar"), oci: ociPath}
+	return attrs, locals
+}
+
+// output is one export: an exporter type and where it writes.
+type output struct{ typ, dest string }
+
+// outputs are the exports of s into r's paths: s.outputs, or else an OCI
+// tarball and (unless ociOnly) the local filesystem.
+func (s *scenario) exportsTo(r *result) []output {
+	types := s.outputs
+	if len(types) == 0 {
+		types = []string{client.ExporterOCI}
+		if !s.ociOnly {
+			types = append(types, client.ExporterLocal)
+		}
+	}
+	var out []output
+	for _, typ := range types {
+		switch typ {
+		case client.ExporterLocal:
+			out = append(out, output{typ, r.dir})
+		case client.ExporterTar:
+			out = append(out, output{typ, r.tar})
+		default:
+			out = append(out, output{typ, r.oci})
+		}
+	}
+	return out
+}
+
+func (o output) entry() client.ExportEntry {
+	if o.typ == client.ExporterLocal {
+		return client.ExportEntry{Type: o.typ, OutputDir: o.dest}
+	}
+	return client.ExportEntry{Type: o.typ, Output: fileOutput(o.dest)}
+}
+
+// build runs s once in mode m. On failure it returns the error text as the
+// user would read it (buildx's output in buildx mode) and the error.
+func (s *scenario) build(t *testing.T, e *environment, m mode) (*result, string, error) {
+	t.Helper()
+	ctxDir := writeContext(t, e, s, m)
+	attrs, locals := s.options(t, e)
+	parent := t.TempDir()
+	r := &result{mode: m, dir: filepath.Join(parent, "out"), tar: filepath.Join(parent, "out.tar"), oci: filepath.Join(parent, "image.tar")}
+	outs := s.exportsTo(r)
 
 	var err error
 	var errText string
 	if m == modeBuildx {
-		r.log, err = buildx(t, e, ctxDir, named, s, outDir, ociPath)
+		r.log, err = s.solveBuildx(t, e, ctxDir, attrs, locals, outs)
 		errText = r.log
 	} else {
-		r.log, err = solve(t, e, ctxDir, named, s, m, outDir, ociPath)
+		r.log, err = s.solve(t, e, m, ctxDir, attrs, locals, outs)
 		if err != nil {
 			errText = err.Error()
 		}
@@ -228,45 +339,48 @@ func build(t *testing.T, e *environment, s *scenario, m mode) (*result, string, 
 	if len(s.outputs) > 0 {
 		return r, "", nil
 	}
-	oci, perr := readOCI(ociPath)
-	if perr != nil {
-		t.Fatalf("reading the exported image: %v", perr)
+	oci, err := readOCI(r.oci)
+	if err != nil {
+		t.Fatalf("reading the exported image: %v", err)
 	}
 	r.image, r.images, r.layers, r.top = oci.image, oci.images, oci.layers, oci.top
 	return r, "", nil
 }
 
-func solve(t *testing.T, e *environment, ctxDir string, named map[string]string, s *scenario, m mode, outDir, ociPath string) (string, error) {
+// solve runs s through a BuildKit client with everything it attaches.
+func (s *scenario) solve(t *testing.T, e *environment, m mode, ctxDir string, attrs, locals map[string]string, outs []output) (string, error) {
 	t.Helper()
-	c := newClient(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-	defer cancel()
-
-	fs, err := fsutil.NewFS(ctxDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := client.SolveOpt{
-		LocalMounts:   map[string]fsutil.FS{"context": fs, "dockerfile": fs},
-		FrontendAttrs: s.frontendAttrs(),
-		Exports: []client.ExportEntry{
-			{Type: client.ExporterOCI, Output: fileOutput(ociPath)},
-		},
-	}
-	if !s.ociOnly {
-		opt.Exports = append(opt.Exports, client.ExportEntry{Type: client.ExporterLocal, OutputDir: outDir})
-	}
-	if len(s.outputs) > 0 {
-		opt.Exports = s.exports(outDir, ociPath)
-	}
-	for name, dir := range named {
-		nfs, err := fsutil.NewFS(dir)
+	mount := func(dir string) fsutil.FS {
+		fs, err := fsutil.NewFS(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opt.LocalMounts["named-"+name] = nfs
-		opt.FrontendAttrs["context:"+name] = "local:named-" + name
+		return fs
 	}
+	ctxFS := mount(ctxDir)
+	opt := client.SolveOpt{
+		LocalMounts:    map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS},
+		FrontendAttrs:  attrs,
+		FrontendInputs: s.attach.inputs,
+		Session:        s.attach.providers,
+		OCIStores:      s.attach.ociStores,
+	}
+	for _, o := range outs {
+		opt.Exports = append(opt.Exports, o.entry())
+	}
+	if s.push != "" {
+		opt.Exports = append(opt.Exports, client.ExportEntry{
+			Type:  client.ExporterImage,
+			Attrs: map[string]string{"name": e.expand(s.push), "push": "true"},
+		})
+	}
+	for name, dir := range locals {
+		opt.LocalMounts[name] = mount(dir)
+	}
+
+	c := newClient(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
 	if e.oneExporter {
 		// A daemon before v0.13 uses one exporter per build: build again
 		// (from its cache) for each further one.
@@ -331,51 +445,36 @@ func fileOutput(path string) func(map[string]string) (io.WriteCloser, error) {
 	}
 }
 
-// buildx runs docker buildx build; it returns buildx's combined output.
-func buildx(t *testing.T, e *environment, ctxDir string, named map[string]string, s *scenario, outDir, ociPath string) (string, error) {
+// solveBuildx runs s through docker buildx build: the frontend options
+// become --target, --platform, --build-arg and --build-context flags, the
+// providers s.attach.buildx.
+func (s *scenario) solveBuildx(t *testing.T, e *environment, ctxDir string, attrs, locals map[string]string, outs []output) (string, error) {
 	t.Helper()
-	args := []string{"build", "--builder", e.builder, "--progress=plain",
-		"--output", "type=oci,dest=" + ociPath,
+	a := s.attach
+	if len(a.inputs) > 0 || len(a.ociStores) > 0 || len(a.providers) > 0 && len(a.buildx) == 0 || s.push != "" {
+		t.Fatal("this build attaches what the buildx mode cannot express")
 	}
-	if !s.ociOnly {
-		args = append(args, "--output", "type=local,dest="+outDir)
+	args := []string{"build", "--builder", e.builder, "--progress=plain"}
+	for _, o := range outs {
+		args = append(args, "--output", "type="+o.typ+",dest="+o.dest)
 	}
-	if len(s.outputs) > 0 {
-		args = args[:len(args)-2]
-		if !s.ociOnly {
-			args = args[:len(args)-2]
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		v := attrs[k]
+		local, isLocal := strings.CutPrefix(v, "local:")
+		switch name, isCtx := strings.CutPrefix(k, "context:"); {
+		case k == "filename":
+			// buildx's default, Dockerfile in the context
+		case k == "target", k == "platform":
+			args = append(args, "--"+k, v)
+		case strings.HasPrefix(k, "build-arg:"):
+			args = append(args, "--build-arg", strings.TrimPrefix(k, "build-arg:")+"="+v)
+		case isCtx && isLocal && locals[local] != "":
+			args = append(args, "--build-context", name+"="+locals[local])
+		default:
+			t.Fatalf("no buildx flag for the frontend option %s=%s", k, v)
 		}
-		for _, ex := range s.exports(outDir, ociPath) {
-			dest := ex.OutputDir
-			if dest == "" {
-				dest = s.outputFile(ex.Type, outDir, ociPath)
-			}
-			args = append(args, "--output", "type="+ex.Type+",dest="+dest)
-		}
 	}
-	if s.target != "" {
-		args = append(args, "--target", s.target)
-	}
-	if s.platform != "" {
-		args = append(args, "--platform", s.platform)
-	}
-	keys := make([]string, 0, len(s.buildArgs))
-	for k := range s.buildArgs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		args = append(args, "--build-arg", k+"="+s.buildArgs[k])
-	}
-	names := make([]string, 0, len(named))
-	for name := range named {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		args = append(args, "--build-context", name+"="+named[name])
-	}
-	args = append(args, ctxDir)
+	args = append(append(args, a.buildx...), ctxDir)
 	return runBuildx(t, e, args...)
 }
 
@@ -568,174 +667,6 @@ func transferredBytes(log, name string) int64 {
 	return most
 }
 
-// ociResult is what readOCI finds in an OCI layout tarball.
-type ociResult struct {
-	images map[string]*ocispecs.Image // every image config, by "os/arch"
-	// For a single-platform result: its config, layer count, and its last
-	// topLayers layers (compressed), oldest first.
-	image  *ocispecs.Image
-	layers int
-	top    [][]byte
-}
-
-// topLayers is how many of an image's last layers readOCI keeps.
-const topLayers = 3
-
-// readOCI reads the image configs of an OCI layout tarball, skipping
-// attestation manifests; for a single image also its top layers.
-func readOCI(path string) (*ociResult, error) {
-	// Index, manifests and configs are small; layers are skipped.
-	small, err := tarFiles(path, 4<<20)
-	if err != nil {
-		return nil, err
-	}
-	blob := func(d ocispecs.Descriptor) ([]byte, error) {
-		dt, ok := small["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()]
-		if !ok {
-			return nil, fmt.Errorf("blob %s not in %s", d.Digest, path)
-		}
-		return dt, nil
-	}
-	idxData, ok := small["index.json"]
-	if !ok {
-		return nil, fmt.Errorf("no index.json in %s", path)
-	}
-	var idx ocispecs.Index
-	if err := json.Unmarshal(idxData, &idx); err != nil {
-		return nil, err
-	}
-	var manifests []ocispecs.Descriptor
-	var walk func(ds []ocispecs.Descriptor) error
-	walk = func(ds []ocispecs.Descriptor) error {
-		for _, d := range ds {
-			switch d.MediaType {
-			case ocispecs.MediaTypeImageIndex, "application/vnd.docker.distribution.manifest.list.v2+json":
-				dt, err := blob(d)
-				if err != nil {
-					return err
-				}
-				var sub ocispecs.Index
-				if err := json.Unmarshal(dt, &sub); err != nil {
-					return err
-				}
-				if err := walk(sub.Manifests); err != nil {
-					return err
-				}
-			default:
-				if d.Platform != nil && d.Platform.OS == "unknown" {
-					continue // attestation manifest
-				}
-				if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
-					continue
-				}
-				manifests = append(manifests, d)
-			}
-		}
-		return nil
-	}
-	if err := walk(idx.Manifests); err != nil {
-		return nil, err
-	}
-	if len(manifests) == 0 {
-		return nil, fmt.Errorf("%s holds no image", path)
-	}
-	res := &ociResult{images: map[string]*ocispecs.Image{}}
-	var mf ocispecs.Manifest
-	for _, d := range manifests {
-		mdt, err := blob(d)
-		if err != nil {
-			return nil, err
-		}
-		mf = ocispecs.Manifest{}
-		if err := json.Unmarshal(mdt, &mf); err != nil {
-			return nil, err
-		}
-		cdt, err := blob(mf.Config)
-		if err != nil {
-			return nil, err
-		}
-		var img ocispecs.Image
-		if err := json.Unmarshal(cdt, &img); err != nil {
-			return nil, err
-		}
-		res.images[img.OS+"/"+img.Architecture] = &img
-		res.image = &img
-	}
-	if len(manifests) > 1 {
-		res.image = nil
-		return res, nil
-	}
-	res.layers = len(mf.Layers)
-	// Second pass: the top layers, whatever their size.
-	want := map[string]int{}
-	top := make([][]byte, 0, topLayers)
-	for i := max(0, len(mf.Layers)-topLayers); i < len(mf.Layers); i++ {
-		d := mf.Layers[i]
-		want["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()] = len(top)
-		top = append(top, nil)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		i, ok := want[strings.TrimPrefix(h.Name, "./")]
-		if !ok {
-			continue
-		}
-		if top[i], err = io.ReadAll(tr); err != nil {
-			return nil, err
-		}
-	}
-	res.top = top
-	return res, nil
-}
-
-// layerFile returns a file from the last layers of the exported image (the
-// newest layer holding it wins), for ociOnly scenarios.
-func (r *result) layerFile(t *testing.T, name string) ([]byte, bool) {
-	t.Helper()
-	var found []byte
-	ok := false
-	for _, layer := range r.top {
-		if layer == nil {
-			continue
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(layer))
-		if err != nil {
-			t.Fatalf("layer: %v", err)
-		}
-		tr := tar.NewReader(zr)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("layer: %v", err)
-			}
-			if strings.TrimPrefix(path.Clean("/"+h.Name), "/") != name || h.Typeflag != tar.TypeReg {
-				continue
-			}
-			dt, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatalf("layer: %v", err)
-			}
-			found, ok = dt, true
-		}
-	}
-	return found, ok
-}
-
 // files lists the exported regular files and symlinks, slash-separated and
 // relative to the export root, sorted.
 func (r *result) files(t *testing.T) []string {
@@ -804,22 +735,13 @@ func (r *result) env(t *testing.T, key string) (string, bool) {
 	return "", false
 }
 
-// exports are the export entries of s.outputs; files go next to outDir.
-func (s *scenario) exports(outDir, ociPath string) []client.ExportEntry {
-	var out []client.ExportEntry
-	for _, typ := range s.outputs {
-		if typ == client.ExporterLocal {
-			out = append(out, client.ExportEntry{Type: typ, OutputDir: outDir})
-			continue
-		}
-		out = append(out, client.ExportEntry{Type: typ, Output: fileOutput(s.outputFile(typ, outDir, ociPath))})
+// freshNonce is a random hex string for cache ids, image tags and secrets
+// that no earlier run of the suite on the same daemon can have left behind.
+func freshNonce(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
 	}
-	return out
-}
-
-func (s *scenario) outputFile(typ, outDir, ociPath string) string {
-	if typ == client.ExporterTar {
-		return filepath.Join(filepath.Dir(outDir), "out.tar")
-	}
-	return ociPath
+	return hex.EncodeToString(b)
 }

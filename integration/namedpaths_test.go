@@ -65,7 +65,7 @@ COPY --from=base /big.size /c
 		for _, target := range slices.Sorted(maps.Keys(targets)) {
 			w := targets[target]
 			t.Run(v.name+"/"+target, func(t *testing.T) {
-				forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+				forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 					if m == modeUpstream && v.name == "replace" && target == "base" {
 						// Upstream gives a stage built on a replaced local
 						// context a config without a platform, and the
@@ -83,10 +83,11 @@ COPY --from=base /big.size /c
 					if err := os.WriteFile(filepath.Join(dir, "big"), big, 0o644); err != nil {
 						t.Fatal(err)
 					}
-					b := &surfaceBuild{
+					b := &scenario{
 						dockerfile: v.dockerfile,
-						attrs:      map[string]string{"target": target, "context:pathctx": "local:pathdir"},
-						locals:     map[string]string{"pathdir": dir},
+						target:     target,
+						attrs:      map[string]string{"context:pathctx": "local:pathdir"},
+						attach:     attachments{locals: map[string]string{"pathdir": dir}},
 					}
 					r := b.mustBuild(t, e, m)
 					if got := transferredBytes(r.log, loadName); got < w.min || got > w.max {

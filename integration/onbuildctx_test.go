@@ -33,32 +33,33 @@ RUN cat /out/ran > /out/seen
 	}
 	kinds := []struct {
 		name  string
-		setup func(t *testing.T) *surfaceBuild
+		setup func(t *testing.T) *scenario
 		check func(t *testing.T, r *result)
 	}{
-		{"docker-image", func(t *testing.T) *surfaceBuild {
+		{"docker-image", func(t *testing.T) *scenario {
 			ref := e.registry + "/multistage/onbuild-context:" + freshNonce(t)
 			pushImage(t, e, ref, baseImage)
-			return &surfaceBuild{dockerfile: dockerfile, attrs: map[string]string{"context:base": "docker-image://" + ref}}
+			return &scenario{dockerfile: dockerfile, attrs: map[string]string{"context:base": "docker-image://" + ref}}
 		}, check},
-		{"oci-layout", func(t *testing.T) *surfaceBuild {
+		{"oci-layout", func(t *testing.T) *scenario {
 			store, dgst := buildOCILayout(t, e, baseImage)
-			return &surfaceBuild{
+			return &scenario{
 				dockerfile: dockerfile,
 				attrs:      map[string]string{"context:base": "oci-layout://onbuildstore@" + dgst},
-				ociStores:  map[string]content.Store{"onbuildstore": store},
+				attach:     attachments{ociStores: map[string]content.Store{"onbuildstore": store}},
 			}
 		}, check},
 		// A context replacing the target stage: its triggers are consumed
 		// without running, as upstream does, and the image has none.
-		{"replaced-target", func(t *testing.T) *surfaceBuild {
+		{"replaced-target", func(t *testing.T) *scenario {
 			ref := e.registry + "/multistage/onbuild-context:" + freshNonce(t)
 			pushImage(t, e, ref, baseImage)
-			return &surfaceBuild{
+			return &scenario{
 				// (Upstream still resolves what the triggers name, so
 				// otherstage must exist.)
 				dockerfile: "FROM busybox AS otherstage\nFROM {{REGISTRY}}/multistage/never-pushed:never AS base\nRUN false\n",
-				attrs:      map[string]string{"context:base": "docker-image://" + ref, "target": "base"},
+				attrs:      map[string]string{"context:base": "docker-image://" + ref},
+				target:     "base",
 			}
 		}, func(t *testing.T, r *result) {
 			wantNoFile(t, r, "out/foo")
@@ -68,7 +69,7 @@ RUN cat /out/ran > /out/seen
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			b := k.setup(t)
-			forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+			forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 				k.check(t, b.mustBuild(t, e, m))
 			})
 		})

@@ -1,17 +1,8 @@
 package integration
 
 import (
-	"archive/tar"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
-
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // sbomScanner is a generator image: one SPDX statement for the target
@@ -86,14 +77,10 @@ FROM file
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			attrs := map[string]string{"attest:sbom": "generator=" + scanner}
-			for k, v := range tc.buildArgs {
-				attrs["build-arg:"+k] = v
-			}
-			b := &surfaceBuild{dockerfile: tc.dockerfile, attrs: attrs}
-			forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+			b := &scenario{dockerfile: tc.dockerfile, buildArgs: tc.buildArgs, attrs: map[string]string{"attest:sbom": "generator=" + scanner}}
+			forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 				r := b.mustBuild(t, e, m)
-				got, err := sbomPredicateNames(filepath.Join(filepath.Dir(r.dir), "image.tar"))
+				got, err := sbomPredicateNames(r.oci)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -102,86 +89,5 @@ FROM file
 				}
 			})
 		})
-	}
-}
-
-// sbomPredicateNames reads the attestation manifests of an OCI tarball and
-// returns the "name" of every in-toto statement's predicate, sorted.
-func sbomPredicateNames(path string) ([]string, error) {
-	blobs, err := tarFiles(path, 4<<20)
-	if err != nil {
-		return nil, err
-	}
-	blob := func(d ocispecs.Descriptor, v any) error {
-		dt, ok := blobs["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()]
-		if !ok {
-			return fmt.Errorf("blob %s not in %s", d.Digest, path)
-		}
-		return json.Unmarshal(dt, v)
-	}
-	var idx ocispecs.Index
-	if err := json.Unmarshal(blobs["index.json"], &idx); err != nil {
-		return nil, fmt.Errorf("index.json: %w", err)
-	}
-	var names []string
-	pending := idx.Manifests
-	for len(pending) > 0 {
-		d := pending[0]
-		pending = pending[1:]
-		switch {
-		case d.MediaType == ocispecs.MediaTypeImageIndex:
-			var sub ocispecs.Index
-			if err := blob(d, &sub); err != nil {
-				return nil, err
-			}
-			pending = append(pending, sub.Manifests...)
-		case d.Annotations["vnd.docker.reference.type"] == "attestation-manifest":
-			var mf ocispecs.Manifest
-			if err := blob(d, &mf); err != nil {
-				return nil, err
-			}
-			for _, l := range mf.Layers {
-				var st struct {
-					Predicate struct {
-						Name string `json:"name"`
-					} `json:"predicate"`
-				}
-				if err := blob(l, &st); err != nil {
-					return nil, err
-				}
-				names = append(names, st.Predicate.Name)
-			}
-		}
-	}
-	slices.Sort(names)
-	return names, nil
-}
-
-// tarFiles reads the regular files of a tarball up to max bytes each,
-// by name.
-func tarFiles(path string, max int64) (map[string][]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	out := map[string][]byte{}
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h.Typeflag != tar.TypeReg || h.Size > max {
-			continue
-		}
-		dt, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		out[strings.TrimPrefix(h.Name, "./")] = dt
 	}
 }

@@ -331,8 +331,8 @@ RUN echo default > /config.txt
 FROM scratch
 COPY --from=config /config.txt /config.txt
 `,
-		contexts: map[string]map[string]string{"config": {"config.txt": "from the named context\n"}},
-		buildx:   true,
+		attach: attachments{contexts: map[string]map[string]string{"config": {"config.txt": "from the named context\n"}}},
+		buildx: true,
 		want: expect{check: func(t *testing.T, r *result) {
 			wantFile(t, r, "config.txt", "from the named context\n")
 		}},

@@ -5,12 +5,10 @@ package integration
 // servers on 127.0.0.1, every kind of named context replacing a stage, a
 // two-platform build and ONBUILD through two levels.
 //
-// These builds attach things to the client's session (secrets, an SSH
-// agent, OCI stores, frontend inputs, extra local directories), which the
-// scenario table cannot express, so they go through surfaceBuild below. It
-// reuses the harness: writeContext (line 1 of the Dockerfile is written for
-// the mode, so line numbers are the same everywhere), recoverBuild,
-// statusLog, readOCI and result.
+// Most of these builds attach things to the client's session (secrets, an
+// SSH agent, OCI stores, frontend inputs, extra local directories): see
+// scenario.attach. buildx is left out where it cannot attach them (an
+// in-memory secret store, frontend inputs, an OCI store).
 
 import (
 	"archive/tar"
@@ -47,192 +45,8 @@ import (
 	"github.com/moby/buildkit/session"
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
-	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
-	"github.com/tonistiigi/fsutil"
 )
-
-// surfaceModes are the modes every surface test builds in: ours in process,
-// ours as an image (gateway.v0 and "# syntax="), and BuildKit's own
-// converter as the control. buildx is left out: it cannot attach an
-// in-memory secret store, frontend inputs or an OCI store.
-var surfaceModes = []mode{modeInProcess, modeGateway, modeSyntax, modeUpstream}
-
-// surfaceBuild is one build and everything the client attaches to it.
-type surfaceBuild struct {
-	dockerfile string            // {{REGISTRY}} and {{FRONTEND}} expanded; starts at line 2
-	files      map[string]string // build context files
-	attrs      map[string]string // frontend options (platform, build-arg:K, context:NAME, ...)
-	locals     map[string]string // extra local directories, by name
-	inputs     map[string]llb.State
-	session    []session.Attachable
-	ociStores  map[string]content.Store
-	push       string // also push the result as this image
-	// buildx is what the session attachables are on the buildx command
-	// line (--secret, --ssh), for builds that also run in the buildx mode.
-	buildx []string
-}
-
-// solve runs b in mode m; like the harness's build, it returns the error
-// text on failure and otherwise the exported files and image config.
-func (b *surfaceBuild) solve(t *testing.T, e *environment, m mode) (*result, string, error) {
-	t.Helper()
-	s := &scenario{name: t.Name(), dockerfile: b.dockerfile, files: b.files}
-	ctxDir := writeContext(t, e, s, m)
-	// The OCI tarball sits next to the local export, where
-	// exportedConfig finds it.
-	outDir := filepath.Join(t.TempDir(), "out")
-	ociPath := filepath.Join(filepath.Dir(outDir), "image.tar")
-	r := &result{mode: m, dir: outDir}
-	if m == modeBuildx {
-		var err error
-		r.log, err = b.solveBuildx(t, e, ctxDir, outDir, ociPath)
-		if err != nil {
-			return r, r.log, err
-		}
-		fillFromOCI(t, r, ociPath)
-		return r, "", nil
-	}
-
-	ctxFS, err := fsutil.NewFS(ctxDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := client.SolveOpt{
-		LocalMounts:    map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS},
-		FrontendAttrs:  map[string]string{"filename": "Dockerfile"},
-		FrontendInputs: b.inputs,
-		Session:        b.session,
-		OCIStores:      b.ociStores,
-		Exports: []client.ExportEntry{
-			{Type: client.ExporterOCI, Output: fileOutput(ociPath)},
-			{Type: client.ExporterLocal, OutputDir: outDir},
-		},
-	}
-	for k, v := range b.attrs {
-		opt.FrontendAttrs[k] = e.expand(v)
-	}
-	for name, dir := range b.locals {
-		lfs, err := fsutil.NewFS(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt.LocalMounts[name] = lfs
-	}
-	if b.push != "" {
-		opt.Exports = append(opt.Exports, client.ExportEntry{
-			Type:  client.ExporterImage,
-			Attrs: map[string]string{"name": e.expand(b.push), "push": "true"},
-		})
-	}
-
-	c := newClient(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-	defer cancel()
-	r.log, err = solveInMode(ctx, t, c, e, m, opt)
-	if err != nil {
-		return r, err.Error(), err
-	}
-	fillFromOCI(t, r, ociPath)
-	return r, "", nil
-}
-
-// fillFromOCI sets r's image configs and layers from the exported tarball.
-func fillFromOCI(t *testing.T, r *result, ociPath string) {
-	t.Helper()
-	oci, err := readOCI(ociPath)
-	if err != nil {
-		t.Fatalf("reading the exported image: %v", err)
-	}
-	r.image, r.images, r.layers, r.top = oci.image, oci.images, oci.layers, oci.top
-}
-
-// solveBuildx is b through docker buildx build: frontend options become
-// --platform, --build-arg and --build-context flags, b.buildx the rest.
-func (b *surfaceBuild) solveBuildx(t *testing.T, e *environment, ctxDir, outDir, ociPath string) (string, error) {
-	t.Helper()
-	if len(b.inputs) > 0 || len(b.ociStores) > 0 || len(b.session) > 0 && len(b.buildx) == 0 || b.push != "" {
-		t.Fatal("this build attaches what the buildx mode cannot express")
-	}
-	args := []string{"build", "--builder", e.builder, "--progress=plain",
-		"--output", "type=oci,dest=" + ociPath, "--output", "type=local,dest=" + outDir}
-	for _, k := range sortedStringKeys(b.attrs) {
-		v := e.expand(b.attrs[k])
-		switch name, isCtx := strings.CutPrefix(k, "context:"); {
-		case k == "platform":
-			args = append(args, "--platform", v)
-		case strings.HasPrefix(k, "build-arg:"):
-			args = append(args, "--build-arg", strings.TrimPrefix(k, "build-arg:")+"="+v)
-		case isCtx && strings.HasPrefix(v, "local:") && b.locals[strings.TrimPrefix(v, "local:")] != "":
-			args = append(args, "--build-context", name+"="+b.locals[strings.TrimPrefix(v, "local:")])
-		default:
-			t.Fatalf("no buildx flag for the frontend option %s=%s", k, v)
-		}
-	}
-	args = append(append(args, b.buildx...), ctxDir)
-	return runBuildx(t, e, args...)
-}
-
-// mustBuild is solve for a build that has to succeed; a failing test gets
-// the build log.
-func (b *surfaceBuild) mustBuild(t *testing.T, e *environment, m mode) *result {
-	t.Helper()
-	start := time.Now()
-	r, text, err := b.solve(t, e, m)
-	if err != nil {
-		t.Fatalf("build failed: %s\nbuild log (%s):\n%s", text, m, r.log)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("build log (%s, %s):\n%s", m, time.Since(start).Round(time.Millisecond), r.log)
-		}
-	})
-	return r
-}
-
-// mustFail is solve for a build that has to fail as w says.
-func (b *surfaceBuild) mustFail(t *testing.T, e *environment, m mode, w *wantError) {
-	t.Helper()
-	r, text, err := b.solve(t, e, m)
-	if err == nil {
-		t.Fatalf("build succeeded; want an error\nbuild log:\n%s", r.log)
-	}
-	if !w.verify(t, m, text, err) {
-		t.Logf("build log (%s):\n%s", m, r.log)
-		return
-	}
-	t.Logf("fails as it should: %s", text)
-}
-
-// forEachSurfaceMode runs f once per mode, as subtests named after the mode.
-func forEachSurfaceMode(t *testing.T, modes []mode, f func(t *testing.T, m mode)) {
-	t.Helper()
-	for _, m := range modes {
-		t.Run(string(m), func(t *testing.T) {
-			if m == modeBuildx && requireEnv(t).builder == "" {
-				t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set")
-			}
-			f(t, m)
-		})
-	}
-}
-
-// withBuildx is modes and the buildx mode, for builds whose session
-// attachables buildx has flags for.
-func withBuildx(modes []mode) []mode {
-	return append(append([]mode{}, modes...), modeBuildx)
-}
-
-// freshNonce is a random hex string for cache ids, image tags and secrets
-// that no earlier run of the suite on the same daemon can have left behind.
-func freshNonce(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
 
 func hexSHA256(b []byte) string {
 	sum := sha256.Sum256(b)
@@ -245,13 +59,13 @@ func hexSHA256(b []byte) string {
 func TestSurfaceCacheMount(t *testing.T) {
 	e := requireEnv(t)
 	t.Parallel()
-	forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+	forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 		// BuildKit leaves a cache mount's id out of the RUN's cache key, so
 		// every RUN below names this run's token: a RUN of an earlier run
 		// (or mode) must not be reused in place of reading the cache.
 		id := "surface-" + string(m) + "-" + freshNonce(t)
 		token := freshNonce(t)
-		write := &surfaceBuild{dockerfile: fmt.Sprintf(`
+		write := &scenario{dockerfile: fmt.Sprintf(`
 FROM busybox
 RUN --mount=type=cache,id=%s,target=/cache echo %s > /cache/token && echo wrote > /wrote
 `, id, token)}
@@ -259,7 +73,7 @@ RUN --mount=type=cache,id=%s,target=/cache echo %s > /cache/token && echo wrote 
 		wantFile(t, r, "wrote", "wrote\n")
 		wantNoFile(t, r, "cache/token")
 
-		read := &surfaceBuild{dockerfile: fmt.Sprintf(`
+		read := &scenario{dockerfile: fmt.Sprintf(`
 FROM busybox
 WORKDIR /work
 RUN --mount=type=cache,id=%s,target=/cache,sharing=locked cp /cache/token /token && echo read %s > /read
@@ -269,13 +83,13 @@ RUN --mount=type=cache,id=%s,target=/cache,sharing=locked cp /cache/token /token
 
 		// The same id in another namespace is another, empty cache; the
 		// relative target is under the WORKDIR.
-		other := &surfaceBuild{
+		other := &scenario{
 			dockerfile: fmt.Sprintf(`
 FROM busybox
 WORKDIR /work
 RUN --mount=type=cache,id=%s,target=cache ls -A /work/cache > /listing && test ! -e /cache && echo other %s > /other
 `, id, token),
-			attrs: map[string]string{"build-arg:BUILDKIT_CACHE_MOUNT_NS": "surface-other-" + token},
+			buildArgs: map[string]string{"BUILDKIT_CACHE_MOUNT_NS": "surface-other-" + token},
 		}
 		r = other.mustBuild(t, e, m)
 		wantFile(t, r, "listing", "")
@@ -289,7 +103,7 @@ RUN --mount=type=cache,id=%s,target=cache ls -A /work/cache > /listing && test !
 func TestSurfaceSecret(t *testing.T) {
 	e := requireEnv(t)
 	t.Parallel()
-	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+	forEachMode(t, e, withBuildx(baseModes), func(t *testing.T, m mode) {
 		// BuildKit leaves secrets out of a RUN's cache key: a fresh secret
 		// alone would not make the RUNs execute again, so a build arg
 		// that every RUN sees is fresh too (see freshRunArg).
@@ -299,7 +113,7 @@ func TestSurfaceSecret(t *testing.T) {
 		write(t, secretFile, secret)
 		cli := []string{"--secret", "id=token,src=" + secretFile}
 		sum := hexSHA256([]byte(secret))
-		ok := &surfaceBuild{
+		ok := &scenario{
 			dockerfile: `
 FROM busybox
 ARG SURFACE_RUN
@@ -309,19 +123,17 @@ RUN --mount=type=secret,id=token,target=/etc/app/token,mode=0440 stat -c %a /etc
 RUN --mount=type=secret,id=absent test ! -e /run/secrets/absent && echo optional > /absent
 RUN test ! -s /run/secrets/token && test -z "$TOKEN" && echo gone > /after
 `,
-			attrs:   freshRunArg(t),
-			session: attach,
-			buildx:  cli,
+			buildArgs: freshRunArg(t),
+			attach:    attachments{providers: attach, buildx: cli},
 		}
-		missing := &surfaceBuild{
+		missing := &scenario{
 			dockerfile: `
 FROM busybox
 ARG SURFACE_RUN
 RUN --mount=type=secret,id=absent,required=true true
 `,
-			attrs:   freshRunArg(t),
-			session: attach,
-			buildx:  cli,
+			buildArgs: freshRunArg(t),
+			attach:    attachments{providers: attach, buildx: cli},
 		}
 		r := ok.mustBuild(t, e, m)
 		wantFile(t, r, "file.sha", sum+"\n")
@@ -381,7 +193,7 @@ func TestSurfaceSSH(t *testing.T) {
 	t.Parallel()
 	tools := t.TempDir()
 	buildStaticGo(t, filepath.Join(tools, "agentls"), "./testdata/agentls")
-	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+	forEachMode(t, e, withBuildx(baseModes), func(t *testing.T, m mode) {
 		// A fresh key per mode, and a fresh build arg: the agent is not
 		// part of a RUN's cache key (see freshRunArg).
 		keyFile, fingerprint := newSSHKeyFile(t)
@@ -393,9 +205,7 @@ func TestSurfaceSSH(t *testing.T) {
 			t.Fatal(err)
 		}
 		cli := []string{"--ssh", "default=" + keyFile, "--ssh", "deploy=" + keyFile}
-		attrs := freshRunArg(t)
-		attrs["context:tools"] = "local:tools"
-		ok := &surfaceBuild{
+		ok := &scenario{
 			dockerfile: `
 FROM busybox
 ARG SURFACE_RUN
@@ -405,20 +215,22 @@ RUN --mount=type=ssh,id=deploy,target=/tmp/agent.sock --mount=type=bind,from=too
 RUN --mount=type=ssh,id=absent test -z "$SSH_AUTH_SOCK" -o ! -S "$SSH_AUTH_SOCK" && echo optional > /absent
 RUN test -z "$SSH_AUTH_SOCK" && test ! -S /run/deploy.sock && echo gone > /after
 `,
-			attrs:   attrs,
-			locals:  map[string]string{"tools": tools},
-			session: []session.Attachable{agent},
-			buildx:  cli,
+			buildArgs: freshRunArg(t),
+			attrs:     map[string]string{"context:tools": "local:tools"},
+			attach: attachments{
+				locals:    map[string]string{"tools": tools},
+				providers: []session.Attachable{agent},
+				buildx:    cli,
+			},
 		}
-		missing := &surfaceBuild{
+		missing := &scenario{
 			dockerfile: `
 FROM busybox
 ARG SURFACE_RUN
 RUN --mount=type=ssh,id=absent,required=true true
 `,
-			attrs:   freshRunArg(t),
-			session: []session.Attachable{agent},
-			buildx:  cli,
+			buildArgs: freshRunArg(t),
+			attach:    attachments{providers: []session.Attachable{agent}, buildx: cli},
 		}
 		r := ok.mustBuild(t, e, m)
 		if got := r.file(t, "default-sock"); !strings.HasPrefix(got, "/") {
@@ -442,7 +254,7 @@ RUN --mount=type=ssh,id=absent,required=true true
 // needed where what a RUN reads (a secret, an SSH agent) is not part of its
 // cache key.
 func freshRunArg(t *testing.T) map[string]string {
-	return map[string]string{"build-arg:SURFACE_RUN": freshNonce(t)}
+	return map[string]string{"SURFACE_RUN": freshNonce(t)}
 }
 
 // newSSHKeyFile writes a fresh ed25519 private key (PKCS #8 PEM, which
@@ -491,7 +303,7 @@ func buildStaticGo(t *testing.T, out, pkg string) {
 func TestSurfaceCopyFlags(t *testing.T) {
 	e := requireEnv(t)
 	t.Parallel()
-	b := &surfaceBuild{
+	b := &scenario{
 		dockerfile: `
 FROM busybox AS base
 RUN mkdir -p /opt && echo from-base > /opt/base.txt
@@ -518,7 +330,7 @@ COPY --parents --exclude=**/*.md src/./app /both/
 			"src/other/x.go":      "package other\n",
 		},
 	}
-	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+	forEachMode(t, e, withBuildx(baseModes), func(t *testing.T, m mode) {
 		r := b.mustBuild(t, e, m)
 		wantFile(t, r, "linked/base.txt", "from-base\n")
 		wantFile(t, r, "linked/keep.txt", "keep\n")
@@ -581,18 +393,18 @@ func TestSurfaceAddHTTP(t *testing.T) {
 	}
 	good := "sha256:" + hexSHA256(payload)
 	bad := "sha256:" + hexSHA256([]byte("something else"))
-	ok := &surfaceBuild{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", good).Replace(`
+	ok := &scenario{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", good).Replace(`
 FROM scratch
 ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
 ADD {{URL}}/file.txt /downloads/
 ADD {{URL}}/archive.tar.gz /kept/
 ADD --unpack=true {{URL}}/archive.tar.gz /unpacked/
 `)}
-	wrong := &surfaceBuild{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", bad).Replace(`
+	wrong := &scenario{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", bad).Replace(`
 FROM scratch
 ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
 `)}
-	forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+	forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 		r := ok.mustBuild(t, e, m)
 		wantFile(t, r, "checked.txt", string(payload))
 		wantFile(t, r, "downloads/file.txt", string(payload))
@@ -650,7 +462,7 @@ func TestSurfaceAddGit(t *testing.T) {
 	t.Parallel()
 	url, commits := serveGitRepo(t)
 	repl := strings.NewReplacer("{{REPO}}", url+"/repo.git", "{{V1}}", commits["v1"], "{{V2}}", commits["main"])
-	ok := &surfaceBuild{dockerfile: repl.Replace(`
+	ok := &scenario{dockerfile: repl.Replace(`
 FROM scratch
 ADD {{REPO}}#v1:sub /sub-v1/
 ADD {{REPO}}#main /main/
@@ -658,11 +470,11 @@ ADD --keep-git-dir=true {{REPO}}#v1 /kept/
 ADD {{REPO}}?ref=v1&subdir=sub /query/
 ADD --checksum={{V1}} {{REPO}}#v1 /checked/
 `)}
-	wrong := &surfaceBuild{dockerfile: repl.Replace(`
+	wrong := &scenario{dockerfile: repl.Replace(`
 FROM scratch
 ADD --checksum={{V2}} {{REPO}}#v1 /checked/
 `)}
-	forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+	forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 		r := ok.mustBuild(t, e, m)
 		if got, want := exportedFilesUnder(t, r, "sub-v1"), []string{"inner.txt"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("#v1:sub gave %v, want %v", got, want)
@@ -782,29 +594,29 @@ COPY --from=base /which /seen
 
 	type kind struct {
 		name   string
-		setup  func(t *testing.T) *surfaceBuild
+		setup  func(t *testing.T) *scenario
 		check  func(t *testing.T, r *result)
 		buildx bool // also as docker buildx build --build-context
 	}
 	kinds := []kind{
 		{
 			name: "docker-image",
-			setup: func(t *testing.T) *surfaceBuild {
+			setup: func(t *testing.T) *scenario {
 				ref := e.registry + "/multistage/surface-context:" + tag
 				pushImage(t, e, ref, ctxImage("docker-image"))
-				return &surfaceBuild{dockerfile: fromBase, attrs: map[string]string{"context:base": "docker-image://" + ref}}
+				return &scenario{dockerfile: fromBase, attrs: map[string]string{"context:base": "docker-image://" + ref}}
 			},
 			check: imageCheck("docker-image"),
 		},
 		{
 			name: "local",
-			setup: func(t *testing.T) *surfaceBuild {
+			setup: func(t *testing.T) *scenario {
 				dir := t.TempDir()
 				write(t, filepath.Join(dir, "which"), "local\n")
-				return &surfaceBuild{
+				return &scenario{
 					dockerfile: copyBase,
 					attrs:      map[string]string{"context:base": "local:basedir"},
-					locals:     map[string]string{"basedir": dir},
+					attach:     attachments{locals: map[string]string{"basedir": dir}},
 				}
 			},
 			check:  func(t *testing.T, r *result) { wantFile(t, r, "seen", "local\n") },
@@ -812,19 +624,19 @@ COPY --from=base /which /seen
 		},
 		{
 			name: "oci-layout",
-			setup: func(t *testing.T) *surfaceBuild {
+			setup: func(t *testing.T) *scenario {
 				store, dgst := buildOCILayout(t, e, ctxImage("oci-layout"))
-				return &surfaceBuild{
+				return &scenario{
 					dockerfile: fromBase,
 					attrs:      map[string]string{"context:base": "oci-layout://surfacestore@" + dgst},
-					ociStores:  map[string]content.Store{"surfacestore": store},
+					attach:     attachments{ociStores: map[string]content.Store{"surfacestore": store}},
 				}
 			},
 			check: imageCheck("oci-layout"),
 		},
 		{
 			name: "input",
-			setup: func(t *testing.T) *surfaceBuild {
+			setup: func(t *testing.T) *scenario {
 				st := llb.Image("docker.io/library/busybox:latest").
 					File(llb.Mkfile("/which", 0o644, []byte("input\n")))
 				cfg, err := json.Marshal(ocispecs.Image{
@@ -841,28 +653,28 @@ COPY --from=base /which /seen
 				if err != nil {
 					t.Fatal(err)
 				}
-				return &surfaceBuild{
+				return &scenario{
 					dockerfile: fromBase,
 					attrs:      map[string]string{"context:base": "input:baseinput", "input-metadata:baseinput": string(md)},
-					inputs:     map[string]llb.State{"baseinput": st},
+					attach:     attachments{inputs: map[string]llb.State{"baseinput": st}},
 				}
 			},
 			check: imageCheck("input"),
 		},
 		{
 			name: "local-per-platform",
-			setup: func(t *testing.T) *surfaceBuild {
+			setup: func(t *testing.T) *scenario {
 				amd, i386 := t.TempDir(), t.TempDir()
 				write(t, filepath.Join(amd, "which"), "amd64 dir\n")
 				write(t, filepath.Join(i386, "which"), "386 dir\n")
-				return &surfaceBuild{
+				return &scenario{
 					dockerfile: copyBase,
+					platform:   "linux/amd64,linux/386",
 					attrs: map[string]string{
-						"platform":                  "linux/amd64,linux/386",
 						"context:base::linux/amd64": "local:base-amd64",
 						"context:base::linux/386":   "local:base-386",
 					},
-					locals: map[string]string{"base-amd64": amd, "base-386": i386},
+					attach: attachments{locals: map[string]string{"base-amd64": amd, "base-386": i386}},
 				}
 			},
 			check: func(t *testing.T, r *result) {
@@ -877,11 +689,11 @@ COPY --from=base /which /seen
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			b := k.setup(t)
-			modes := surfaceModes
+			modes := baseModes
 			if k.buildx {
 				modes = withBuildx(modes)
 			}
-			forEachSurfaceMode(t, modes, func(t *testing.T, m mode) {
+			forEachMode(t, e, modes, func(t *testing.T, m mode) {
 				k.check(t, b.mustBuild(t, e, m))
 			})
 		})
@@ -902,22 +714,12 @@ func buildOCILayout(t *testing.T, e *environment, dockerfile string) (content.St
 	if err != nil {
 		t.Fatalf("building the OCI layout: %v", err)
 	}
-	dt, err := os.ReadFile(filepath.Join(layout, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var idx ocispecs.Index
-	if err := json.Unmarshal(dt, &idx); err != nil {
-		t.Fatal(err)
-	}
-	if len(idx.Manifests) != 1 {
-		t.Fatalf("OCI layout index lists %d manifests, want 1:\n%s", len(idx.Manifests), dt)
-	}
+	dgst := layoutManifest(t, layout)
 	store, err := contentlocal.NewStore(layout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store, idx.Manifests[0].Digest.String()
+	return store, dgst
 }
 
 // TestSurfaceTwoPlatforms: one build for linux/amd64 and linux/386 (both run
@@ -926,7 +728,7 @@ func buildOCILayout(t *testing.T, e *environment, dockerfile string) (content.St
 func TestSurfaceTwoPlatforms(t *testing.T) {
 	e := requireEnv(t)
 	t.Parallel()
-	b := &surfaceBuild{
+	b := &scenario{
 		dockerfile: `
 FROM --platform=$BUILDPLATFORM busybox AS gen
 ARG TARGETARCH BUILDPLATFORM
@@ -938,9 +740,9 @@ COPY --from=gen /gen /gen
 RUN echo "$TARGETPLATFORM $TARGETOS $TARGETARCH" > /target
 ENV BUILT_FOR=$TARGETPLATFORM
 `,
-		attrs: map[string]string{"platform": "linux/amd64,linux/386"},
+		platform: "linux/amd64,linux/386",
 	}
-	forEachSurfaceMode(t, withBuildx(surfaceModes), func(t *testing.T, m mode) {
+	forEachMode(t, e, withBuildx(baseModes), func(t *testing.T, m mode) {
 		r := b.mustBuild(t, e, m)
 		for plat, arch := range map[string]string{"linux/amd64": "amd64", "linux/386": "386"} {
 			dir := strings.ReplaceAll(plat, "/", "_")
@@ -984,9 +786,9 @@ func TestSurfaceOnbuild(t *testing.T) {
 FROM busybox
 ONBUILD RUN echo one >> /trace
 `)
-		forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+		forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 			level2 := e.registry + "/multistage/surface-onbuild-2-" + string(m) + ":" + tag
-			l2 := &surfaceBuild{
+			l2 := &scenario{
 				dockerfile: `
 FROM ` + level1 + `
 ONBUILD COPY --from=data /data /from-data
@@ -999,7 +801,7 @@ ONBUILD RUN echo two >> /trace
 			// Level 1's trigger is used up; level 2's own are kept.
 			wantOnbuild(t, "level 2", exportedConfig(t, r).Config.OnBuild, []string{"COPY --from=data /data /from-data", "RUN echo two >> /trace"})
 
-			final := &surfaceBuild{dockerfile: `
+			final := &scenario{dockerfile: `
 FROM busybox AS data
 RUN echo data > /data
 
@@ -1016,7 +818,7 @@ RUN echo three >> /trace
 		})
 	})
 	t.Run("stages", func(t *testing.T) {
-		b := &surfaceBuild{dockerfile: `
+		b := &scenario{dockerfile: `
 FROM busybox AS data
 RUN echo data > /data
 
@@ -1030,7 +832,7 @@ ONBUILD RUN echo b >> /trace
 FROM b AS c
 RUN echo c >> /trace
 `}
-		forEachSurfaceMode(t, surfaceModes, func(t *testing.T, m mode) {
+		forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
 			r := b.mustBuild(t, e, m)
 			wantFile(t, r, "trace", "a\nb\nc\n")
 			wantFile(t, r, "from-data", "data\n")
@@ -1047,44 +849,4 @@ func wantOnbuild(t *testing.T, what string, got, want []string) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: OnBuild = %q, want %q", what, got, want)
 	}
-}
-
-// exportedConfig reads the full image config (OCI plus Docker's fields, such
-// as OnBuild) of a single-platform surfaceBuild result from its OCI tarball.
-func exportedConfig(t *testing.T, r *result) *dockerspec.DockerOCIImage {
-	t.Helper()
-	blobs, err := tarFiles(filepath.Join(filepath.Dir(r.dir), "image.tar"), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blob := func(d ocispecs.Descriptor) []byte {
-		dt, ok := blobs["blobs/"+d.Digest.Algorithm().String()+"/"+d.Digest.Encoded()]
-		if !ok {
-			t.Fatalf("blob %s is not in the exported image", d.Digest)
-		}
-		return dt
-	}
-	var idx ocispecs.Index
-	if err := json.Unmarshal(blobs["index.json"], &idx); err != nil {
-		t.Fatalf("index.json: %v", err)
-	}
-	var mf ocispecs.Manifest
-	for len(idx.Manifests) == 1 && idx.Manifests[0].MediaType == ocispecs.MediaTypeImageIndex {
-		dt := blob(idx.Manifests[0])
-		idx = ocispecs.Index{}
-		if err := json.Unmarshal(dt, &idx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(idx.Manifests) != 1 {
-		t.Fatalf("the exported image has %d manifests; want a single-platform image", len(idx.Manifests))
-	}
-	if err := json.Unmarshal(blob(idx.Manifests[0]), &mf); err != nil {
-		t.Fatal(err)
-	}
-	var img dockerspec.DockerOCIImage
-	if err := json.Unmarshal(blob(mf.Config), &img); err != nil {
-		t.Fatal(err)
-	}
-	return &img
 }

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"maps"
 	"regexp"
 	"slices"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Issue 10: several targets in one build, MULTISTAGE_BUILD_ALL and stage
@@ -143,7 +140,7 @@ func TestSharedRunOnce(t *testing.T) {
 		t.Run(string(m), func(t *testing.T) {
 			s := &scenario{name: "shared-run-once", dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"local"},
 				buildArgs: map[string]string{"NONCE": string(m) + strconv.FormatInt(time.Now().UnixNano(), 10)}}
-			r, errText, err := build(t, e, s, m)
+			r, errText, err := s.build(t, e, m)
 			if err != nil {
 				t.Fatalf("%s\n%s", errText, r.log)
 			}
@@ -178,7 +175,7 @@ func TestSeveralTargetsImageOutputs(t *testing.T) {
 				t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set, so there is no buildx")
 			}
 			s := &scenario{dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"oci"}, buildArgs: map[string]string{"NONCE": "oci"}}
-			r, errText, err := build(t, e, s, m)
+			r, errText, err := s.build(t, e, m)
 			if err != nil {
 				t.Fatalf("%s\n%s", errText, r.log)
 			}
@@ -192,39 +189,10 @@ func TestSeveralTargetsImageOutputs(t *testing.T) {
 				t.Errorf("oci index platforms %v, want one linux/amd64 manifest per target", platforms)
 			}
 			s.outputs = []string{"docker"}
-			_, errText, err = build(t, e, s, m)
+			_, errText, err = s.build(t, e, m)
 			if err == nil || !strings.Contains(errText, "docker exporter does not currently support exporting manifest lists") {
 				t.Errorf("docker export: %v %s", err, errText)
 			}
 		})
 	}
-}
-
-// ociIndexPlatforms lists "os/arch" of every manifest under the OCI
-// layout's index (one nested index deep, as BuildKit writes it).
-func ociIndexPlatforms(t *testing.T, path string) []string {
-	t.Helper()
-	files, err := tarFiles(path, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	var walk func(dt []byte)
-	walk = func(dt []byte) {
-		var idx ocispecs.Index
-		if err := json.Unmarshal(dt, &idx); err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range idx.Manifests {
-			if d.MediaType == ocispecs.MediaTypeImageIndex {
-				walk(files["blobs/sha256/"+d.Digest.Encoded()])
-				continue
-			}
-			if d.Platform != nil {
-				out = append(out, d.Platform.OS+"/"+d.Platform.Architecture)
-			}
-		}
-	}
-	walk(files["index.json"])
-	return out
 }
