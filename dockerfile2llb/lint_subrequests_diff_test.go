@@ -26,7 +26,7 @@ import (
 
 func TestDifferentialTargets(t *testing.T) {
 	cases := loadCases(t)
-	compared := 0
+	compared, beyond := 0, 0
 	for _, dc := range cases {
 		up, upErr := catchPanic(func() (*targets.List, error) { return upstream.ListTargets(context.Background(), dc.Data) })
 		if upErr != nil && strings.HasPrefix(upErr.Error(), "panic:") {
@@ -38,6 +38,12 @@ func TestDifferentialTargets(t *testing.T) {
 			continue
 		}
 		our, ourErr := ours.ListTargets(context.Background(), dc.Data)
+		if _, dev := deliberateDeviations[dc.Name]; dev && upErr != nil && ourErr == nil && len(our.Targets) > 0 {
+			// Upstream rejects RUN --mount=from=${VAR} outright; ours
+			// builds it, so it lists the stages too.
+			beyond++
+			continue
+		}
 		if (upErr == nil) != (ourErr == nil) {
 			t.Errorf("%s: upstream error %v, ours %v", dc.Name, upErr, ourErr)
 			continue
@@ -53,7 +59,10 @@ func TestDifferentialTargets(t *testing.T) {
 	if compared < 20 {
 		t.Errorf("only %d Dockerfiles compared; want at least 20", compared)
 	}
-	t.Logf("targets equal on %d Dockerfiles", compared)
+	if beyond < 2 {
+		t.Errorf("ours lists the targets of %d deliberate deviations upstream rejects; want the two RUN --mount=from=${VAR} cases", beyond)
+	}
+	t.Logf("targets equal on %d Dockerfiles, listed beyond upstream on %d", compared, beyond)
 }
 
 var flagOutlineAll = flag.Bool("outline.all", false, "compare the outline of every named stage, not just a few per file")

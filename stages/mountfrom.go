@@ -35,12 +35,35 @@ func mountTargets(n *parser.Node) []string {
 	return out
 }
 
+// rewriteFrom gives the from= value that instructions.Parse reads for
+// one that holds a variable, on a RUN at line; "" leaves the field out.
+type rewriteFrom func(line int, value string) (string, error)
+
+// expandIn expands from= values in the scope of their line, so the graph
+// is fixed before anything is built.
+func expandIn(lex *shell.Lex, scopeFor func(line int) expander) rewriteFrom {
+	return func(line int, value string) (string, error) {
+		res, err := scopeFor(line).expand(lex, value)
+		if err != nil {
+			return "", err
+		}
+		if res.Result == "" {
+			return "", errors.Errorf("from=%s is empty after expanding global ARGs and build args", value)
+		}
+		return res.Result, nil
+	}
+}
+
+// leaveOut drops from= values that need the ARG scope: parsing as written
+// (listing the stages) reads no edges.
+func leaveOut(int, string) (string, error) { return "", nil }
+
 // expandMountFrom returns the root instructions.Parse should read: root
 // itself when no from= holds a variable, else a copy in which the RUN nodes
-// that have one are copies with it expanded. root and its nodes do not
-// change. raw holds the from= values it expanded, as written, and targets
+// that have one are copies with it rewritten. root and its nodes do not
+// change. raw holds the from= values it rewrote, as written, and targets
 // every target=.
-func expandMountFrom(root *parser.Node, lex *shell.Lex, scopeFor func(line int) expander) (parsed *parser.Node, raw, targets map[MountKey]string, err error) {
+func expandMountFrom(root *parser.Node, rewrite rewriteFrom) (parsed *parser.Node, raw, targets map[MountKey]string, err error) {
 	parsed, raw, targets = root, map[MountKey]string{}, map[MountKey]string{}
 	for i, n := range root.Children {
 		if !strings.EqualFold(n.Value, "run") {
@@ -49,7 +72,7 @@ func expandMountFrom(root *parser.Node, lex *shell.Lex, scopeFor func(line int) 
 		for j, target := range mountTargets(n) {
 			targets[MountKey{Line: n.StartLine, Index: j}] = target
 		}
-		expanded, err := expandRunMounts(n, lex, scopeFor, raw)
+		expanded, err := expandRunMounts(n, rewrite, raw)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -67,9 +90,9 @@ func expandMountFrom(root *parser.Node, lex *shell.Lex, scopeFor func(line int) 
 }
 
 // expandRunMounts is a copy of the RUN node n with the from= of its
-// --mount flags expanded in its line's scope, or nil when no --mount holds
-// a '$'; it records each from= it expanded in raw.
-func expandRunMounts(n *parser.Node, lex *shell.Lex, scopeFor func(line int) expander, raw map[MountKey]string) (*parser.Node, error) {
+// --mount flags rewritten, or nil when no --mount holds a '$'; it records
+// each from= it rewrote in raw.
+func expandRunMounts(n *parser.Node, rewrite rewriteFrom, raw map[MountKey]string) (*parser.Node, error) {
 	var copied *parser.Node
 	mount := -1
 	for i, flag := range n.Flags {
@@ -81,7 +104,7 @@ func expandRunMounts(n *parser.Node, lex *shell.Lex, scopeFor func(line int) exp
 		if !strings.Contains(v, "$") {
 			continue
 		}
-		expanded, from, err := expandFromField(v, lex, scopeFor(n.StartLine))
+		expanded, from, err := expandFromField(v, func(value string) (string, error) { return rewrite(n.StartLine, value) })
 		if err != nil {
 			return nil, parser.WithLocation(errors.Wrap(err, "expanding --mount from="), n.Location())
 		}
@@ -112,35 +135,36 @@ func mountField(mount string, keys ...string) string {
 	return ""
 }
 
-// expandFromField expands the from= field of one --mount value; from is
-// that field's value as written, when it was expanded.
-func expandFromField(mount string, lex *shell.Lex, scope expander) (expanded, from string, err error) {
+// expandFromField rewrites the from= fields of one --mount value that hold
+// a variable ("" from rewrite leaves the field out); from is that field's
+// value as written, when there was one.
+func expandFromField(mount string, rewrite func(value string) (string, error)) (expanded, from string, err error) {
 	fields, err := csvvalue.Fields(mount, nil)
 	if err != nil {
 		return mount, "", nil // left for the instructions parser to report
 	}
-	changed := false
-	for i, f := range fields {
+	out := fields[:0:0]
+	for _, f := range fields {
 		key, value, ok := strings.Cut(f, "=")
 		if !ok || !strings.EqualFold(key, "from") || !strings.Contains(value, "$") {
+			out = append(out, f)
 			continue
 		}
-		res, err := scope.expand(lex, value)
+		v, err := rewrite(value)
 		if err != nil {
 			return "", "", err
 		}
-		if res.Result == "" {
-			return "", "", errors.Errorf("from=%s is empty after expanding global ARGs and build args", value)
+		if v != "" {
+			out = append(out, key+"="+v)
 		}
-		fields[i] = key + "=" + res.Result
-		from, changed = value, true
+		from = value
 	}
-	if !changed {
+	if from == "" {
 		return mount, "", nil
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if err := w.Write(fields); err != nil {
+	if err := w.Write(out); err != nil {
 		return "", "", err
 	}
 	w.Flush()

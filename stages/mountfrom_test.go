@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // TestMountFromLeavesAST: Parse expands RUN --mount from= for the graph,
@@ -84,5 +86,29 @@ func TestTriggerMountForwardReference(t *testing.T) {
 	want := `cannot mount from stage "late" to "/late", stage needs to be defined before current command`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v\n does not contain %q", err, want)
+	}
+}
+
+// TestAsWrittenLeavesOutMountFrom: parsing as written (listing the
+// targets) has no ARG scope to expand RUN --mount from=${VAR} in, which
+// instructions.Parse would reject; the from= is left out of Stages and the
+// AST keeps it.
+func TestAsWrittenLeavesOutMountFrom(t *testing.T) {
+	d, err := Parse([]byte(df("ARG SRC", "FROM alpine AS a", "FROM alpine", "RUN --mount=type=bind,from=${SRC},target=/m --mount=from=a,target=/a true")), ParseOpt{AsWritten: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Stages) != 2 {
+		t.Fatalf("%d stages, want 2", len(d.Stages))
+	}
+	var from []string
+	for _, m := range instructions.GetMounts(d.Stages[1].Commands[0].(*instructions.RunCommand)) {
+		from = append(from, m.From)
+	}
+	if want := []string{"", "a"}; !reflect.DeepEqual(from, want) {
+		t.Errorf("mount from= in Stages: %q, want %q", from, want)
+	}
+	if got, want := d.AST.AST.Children[3].Flags[0], "--mount=type=bind,from=${SRC},target=/m"; got != want {
+		t.Errorf("AST flag %q, want %q", got, want)
 	}
 }

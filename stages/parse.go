@@ -49,8 +49,9 @@ type ParseOpt struct {
 	// Target is the requested target stage; empty means the last stage.
 	Target string
 	// AsWritten parses the stages without evaluating the global ARG scope
-	// or expanding RUN --mount from= (GlobalArgs stays empty), and allows
-	// a Dockerfile without FROM: what listing the targets needs.
+	// (GlobalArgs stays empty), so a RUN --mount from= that uses a
+	// variable is left out of Stages, and allows a Dockerfile without
+	// FROM: what listing the targets needs.
 	AsWritten bool
 }
 
@@ -90,7 +91,11 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	root := ast.AST
 	if opt.AsWritten {
 		d.GlobalArgs = NewArgs()
-	} else if root, err = d.evalGlobalScope(lex, auto, opt.BuildArgs); err != nil {
+		root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(ast.AST, leaveOut)
+	} else {
+		root, err = d.evalGlobalScope(lex, auto, opt.BuildArgs)
+	}
+	if err != nil {
 		return nil, err
 	}
 	d.Stages, d.MetaArgs, err = instructions.Parse(root, lint)
@@ -117,7 +122,7 @@ func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[s
 	}
 	d.fromScopes = stageScopes(d.AST.AST, lex, d.GlobalArgs, buildArgs)
 	var root *parser.Node
-	root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, lex, d.scopeFor)
+	root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, expandIn(lex, d.scopeFor))
 	return root, err
 }
 
