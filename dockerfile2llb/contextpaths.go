@@ -30,12 +30,13 @@ func (ps pathSet) localOpts() []llb.LocalOption {
 // namedPaths is the path set of the named context n (a --build-context
 // replacing a stage, or one that a FROM or --from names). A context used
 // as a base needs all of it, as RUN may read anything; a COPY --from or a
-// mount adds only its own source, as for the main context.
+// mount adds only its own source, as for the main context. Like the loaded
+// context, the set is found by the context's name.
 func (c *converter) namedPaths(n *stages.Node) pathSet {
-	ps, ok := c.namedCtxPaths[n]
+	ps, ok := c.namedCtxPaths[n.Name]
 	if !ok {
 		ps = pathSet{}
-		c.namedCtxPaths[n] = ps
+		c.namedCtxPaths[n.Name] = ps
 	}
 	return ps
 }

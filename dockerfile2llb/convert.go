@@ -72,10 +72,10 @@ type converter struct {
 	// has said which paths it reads.
 	buildContext *lateOutput
 	ctxPaths     pathSet
-	// namedCtxPaths are the paths used of each named context.
-	namedCtxPaths map[*stages.Node]pathSet
+	// namedCtxPaths are the paths used of each named context, by name.
+	namedCtxPaths map[string]pathSet
 	// loadedContexts are the named contexts loaded so far.
-	loadedContexts map[platformKey]loadedContext
+	loadedContexts map[contextKey]loadedContext
 	edgesByCmd     map[instructions.Command][]*stages.Edge
 	epoch          *time.Time
 	// pendingEpoch is a SOURCE_DATE_EPOCH read from a source at build
@@ -125,8 +125,8 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		proxy:          proxyFromBuildArgs(opt.BuildArgs),
 		buildContext:   &lateOutput{},
 		ctxPaths:       pathSet{},
-		namedCtxPaths:  map[*stages.Node]pathSet{},
-		loadedContexts: map[platformKey]loadedContext{},
+		namedCtxPaths:  map[string]pathSet{},
+		loadedContexts: map[contextKey]loadedContext{},
 	}
 	if c.opt.LLBCaps == nil && opt.Client != nil {
 		caps := opt.Client.BuildOpts().LLBCaps

@@ -45,9 +45,11 @@ func (c *converter) hasNamedContext(name string) bool {
 // config (a local directory, say) gets the empty image's config.
 // A context is loaded once per platform: its ONBUILD triggers are read
 // before the stages are converted, and several instructions may use it.
+// It is found by name, as dockerui finds it: the graph is built again when
+// triggers join it, and its nodes are new then.
 // Callers clone the config before changing it.
 func (c *converter) loadContext(ctx context.Context, n *stages.Node, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
-	key := platformKey{n, platforms.FormatAll(platforms.Normalize(p))}
+	key := contextKey{n.Name, platforms.FormatAll(platforms.Normalize(p))}
 	if l, ok := c.loadedContexts[key]; ok {
 		return l.state, l.img, nil
 	}
@@ -65,6 +67,9 @@ func (c *converter) loadContext(ctx context.Context, n *stages.Node, p ocispecs.
 	c.loadedContexts[key] = loadedContext{*st, img}
 	return *st, img, nil
 }
+
+// contextKey is a named context at a platform.
+type contextKey struct{ name, platform string }
 
 // loadedContext is a named context's filesystem and config (nil for a
 // directory).
