@@ -68,11 +68,22 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	rb, err := buildPlatforms(ctx, c, bc, src.Data, convertOpt, scan)
+	if err != nil {
+		return nil, err
+	}
+	return rb.Finalize()
+}
+
+// buildPlatforms converts and solves the target for every platform asked
+// for (in parallel: dockerui runs each in a goroutine), and attaches the
+// SBOM scan's attestations when scan is not nil.
+func buildPlatforms(ctx context.Context, c client.Client, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt, scan *sbomScan) (*dockerui.ResultBuilder, error) {
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (_ *dockerui.BuildResult, err error) {
-		// dockerui runs this in a goroutine of its own: a panic here
-		// would not reach Build's recover.
+		// In a goroutine of its own, a panic would not reach Build's
+		// recover.
 		defer safe.Recover(&err, "converting and solving for "+platformName(platform))
-		res, err := solvePlatform(ctx, c, bc, src.Data, convertOpt, platform, idx)
+		res, err := solvePlatform(ctx, c, bc, dt, opt, platform, idx)
 		if res != nil {
 			scan.add(platform, res.sbom)
 		}
@@ -81,10 +92,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := scan.attach(ctx, c, rb); err != nil {
-		return nil, err
-	}
-	return rb.Finalize()
+	return rb, scan.attach(ctx, c, rb)
 }
 
 // platformResult is one platform built, with what its SBOM scan reads.

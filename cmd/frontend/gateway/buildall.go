@@ -9,7 +9,6 @@ import (
 	"github.com/moby/buildkit/util/grpcerrors"
 	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/stages"
-	"github.com/pkg/errors"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc/status"
 )
@@ -23,11 +22,7 @@ func solveWithOffPath(ctx context.Context, c client.Client, bc *dockerui.Client,
 	eg, ctx := errgroup.WithContext(ctx)
 	for _, s := range res.OffPath {
 		eg.Go(func() error {
-			def, err := s.State.Marshal(ctx)
-			if err != nil {
-				return errors.Wrapf(err, "marshalling stage %q", s.Node.DisplayName())
-			}
-			_, err = c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports, Evaluate: true})
+			_, err := solve(ctx, c, s.State, fmt.Sprintf("stage %q", s.Node.DisplayName()), client.SolveRequest{CacheImports: bc.CacheImports, Evaluate: true})
 			if err != nil {
 				return withContext(err, fmt.Sprintf("stage %q (line %d), built because %s=1, failed", s.Node.DisplayName(), s.Node.Line(), stages.BuildAllArg))
 			}
@@ -35,16 +30,8 @@ func solveWithOffPath(ctx context.Context, c client.Client, bc *dockerui.Client,
 		})
 	}
 	var ref client.Reference
-	eg.Go(func() error {
-		def, err := res.State.Marshal(ctx)
-		if err != nil {
-			return errors.Wrap(err, "marshalling the LLB definition")
-		}
-		r, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
-		if err != nil {
-			return err
-		}
-		ref, err = r.SingleRef()
+	eg.Go(func() (err error) {
+		ref, err = solveRef(ctx, c, res.State, "the LLB definition", client.SolveRequest{CacheImports: bc.CacheImports})
 		return err
 	})
 	return ref, eg.Wait()

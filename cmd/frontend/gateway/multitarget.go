@@ -3,7 +3,10 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -38,6 +41,15 @@ func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt 
 	for _, t := range g.Targets {
 		names = append(names, t.DisplayName())
 	}
+	scan, err := newSBOMScan(ctx, c, bc)
+	if err != nil {
+		return nil, err
+	}
+	if scan != nil && len(bc.TargetPlatforms) > 1 {
+		// One ref per target holds every platform's files, so the
+		// exporters would meet one SBOM of each name per platform.
+		return nil, errors.New("--attest type=sbom with several targets needs a single platform: build them one platform at a time, or one target at a time")
+	}
 	opt.Warn = onceWarn(opt.Warn)
 	out := client.NewResult()
 	exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(names))}
@@ -48,11 +60,7 @@ func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt 
 			defer safe.Recover(&err, "building target "+name)
 			topt := opt
 			topt.Target = name
-			rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, idx int) (_ *dockerui.BuildResult, err error) {
-				defer safe.Recover(&err, "converting and solving for "+platformName(platform))
-				res, err := solvePlatform(ctx, c, bc, dt, topt, platform, idx)
-				return res.built(), err
-			})
+			rb, err := buildPlatforms(ctx, c, bc, dt, topt, scan.fresh())
 			if err != nil {
 				return withContext(err, fmt.Sprintf("target %q", name))
 			}
@@ -68,6 +76,13 @@ func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt 
 			defer mu.Unlock()
 			out.AddRef(name, ref)
 			exp.Platforms[i] = exptypes.Platform{ID: name, Platform: p}
+			// A single platform (the only one an SBOM scan allows):
+			// its attestations are the target's.
+			for _, id := range slices.Sorted(maps.Keys(one.Attestations)) {
+				for _, a := range one.Attestations[id] {
+					out.AddAttestation(name, a)
+				}
+			}
 			for _, key := range []string{exptypes.ExporterImageConfigKey, exptypes.ExporterImageBaseConfigKey} {
 				if v, ok := one.Metadata[key]; ok {
 					out.AddMeta(key+"/"+name, v)
@@ -107,15 +122,7 @@ func targetRef(ctx context.Context, c client.Client, bc *dockerui.Client, res *c
 		st = st.File(llb.Copy(pst, "/", "/"+platformDir(p.ID)+"/", &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true}),
 			llb.WithCustomNamef("collect %s", p.ID))
 	}
-	def, err := st.Marshal(ctx)
-	if err != nil {
-		return nil, ocispecs.Platform{}, err
-	}
-	r, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
-	if err != nil {
-		return nil, ocispecs.Platform{}, err
-	}
-	ref, err := r.SingleRef()
+	ref, err := solveRef(ctx, c, st, "the platforms of one target", client.SolveRequest{CacheImports: bc.CacheImports})
 	return ref, ps.Platforms[0].Platform, err
 }
 

@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -179,5 +180,33 @@ func TestSubrequestsTakeTargetList(t *testing.T) {
 	}
 	if lr.Error != nil {
 		t.Fatalf("--check with a target list: %s", lr.Error.Message)
+	}
+}
+
+// --attest type=sbom with several targets: each target is scanned as it
+// would be alone, and its attestation goes with its ref; with several
+// platforms as well the build is refused before anything is built.
+func TestBuildSeveralTargetsSBOM(t *testing.T) {
+	sbom := map[string]string{"target": "test,lint", "attest:sbom": "generator=" + fakeresolver.FullImage}
+	res, _, err := buildWith(t, sbom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"test", "lint"} {
+		as := res.Attestations[name]
+		if len(as) != 1 || as[0].InToto.PredicateType != "https://spdx.dev/Document" {
+			t.Errorf("attestations of %s: %+v, want one SPDX scan", name, as)
+		}
+	}
+	if len(res.Attestations) != 2 {
+		t.Errorf("attestations for %v, want test and lint", slices.Sorted(maps.Keys(res.Attestations)))
+	}
+	sbom["platform"] = "linux/amd64,linux/arm64"
+	_, c, err := buildWith(t, sbom)
+	if err == nil || !strings.Contains(err.Error(), "needs a single platform") {
+		t.Errorf("several platforms: %v", err)
+	}
+	if c.evaluated != 0 {
+		t.Errorf("%d evaluations before the error", c.evaluated)
 	}
 }

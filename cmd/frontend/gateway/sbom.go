@@ -46,6 +46,15 @@ func newSBOMScan(ctx context.Context, c client.Client, bc *dockerui.Client) (*sb
 	return &sbomScan{scanner: scanner, targets: map[string]*dockerfile2llb.SBOMTargets{}}, nil
 }
 
+// fresh is a scan with the same generator and no sources yet, for another
+// build of the same request (each target of several).
+func (s *sbomScan) fresh() *sbomScan {
+	if s == nil {
+		return nil
+	}
+	return &sbomScan{scanner: s.scanner, targets: map[string]*dockerfile2llb.SBOMTargets{}}
+}
+
 // add keeps one platform's scan sources; platform nil is the default,
 // as in dockerui's result ids.
 func (s *sbomScan) add(platform *ocispecs.Platform, t *dockerfile2llb.SBOMTargets) {
@@ -85,7 +94,7 @@ func (s *sbomScan) attach(ctx context.Context, c client.Client, rb *dockerui.Res
 			return errors.Wrapf(err, "SBOM scan of %s", id)
 		}
 		solved, err := result.ConvertAttestation(&att, func(st *llb.State) (client.Reference, error) {
-			return solveState(ctx, c, *st)
+			return solveRef(ctx, c, *st, "the SBOM scan", client.SolveRequest{})
 		})
 		if err != nil {
 			return err
@@ -93,17 +102,4 @@ func (s *sbomScan) attach(ctx context.Context, c client.Client, rb *dockerui.Res
 		rb.AddAttestation(id, *solved)
 		return nil
 	})
-}
-
-// solveState solves st to a single reference.
-func solveState(ctx context.Context, c client.Client, st llb.State) (client.Reference, error) {
-	def, err := st.Marshal(ctx)
-	if err != nil {
-		return nil, errors.Wrap(err, "marshalling the SBOM scan")
-	}
-	r, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB()})
-	if err != nil {
-		return nil, err
-	}
-	return r.SingleRef()
 }

@@ -45,8 +45,18 @@ func (f *fakeClient) ResolveImageConfig(ctx context.Context, ref string, opt sou
 	return f.res.ResolveImageConfig(ctx, ref, opt)
 }
 
+// ResolveSourceMetadata answers for images only, from the fake resolver
+// (the SBOM generator is resolved this way).
 func (f *fakeClient) ResolveSourceMetadata(ctx context.Context, op *pb.SourceOp, opt sourceresolver.Opt) (*sourceresolver.MetaResponse, error) {
-	return nil, errors.New("not supported")
+	ref, ok := strings.CutPrefix(op.Identifier, "docker-image://")
+	if !ok {
+		return nil, errors.New("not supported")
+	}
+	_, dgst, dt, err := f.res.ResolveImageConfig(ctx, ref, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &sourceresolver.MetaResponse{Op: op, Image: &sourceresolver.ResolveImageResponse{Digest: dgst, Config: dt}}, nil
 }
 
 func (f *fakeClient) BuildOpts() client.BuildOpts {
