@@ -18,6 +18,15 @@ func (c *converter) startEvents(ctx context.Context, s *stageState) error {
 		return nil
 	}
 	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
+	// Observers read the environment while the event is delivered, so the
+	// state at the time of the call is the event's.
+	s.evEnv = func() events.Env {
+		env, err := s.state.Env(ctx)
+		if err != nil {
+			return &llb.EnvList{} // only a cancelled context fails here
+		}
+		return env
+	}
 	return c.emit(ctx, s, func(o *events.Observer) {
 		if o.Stage != nil {
 			o.Stage(s.ev)
@@ -45,14 +54,7 @@ func envKnown(n *stages.Node) bool {
 
 // refreshEvent brings the event view of s up to date before an event.
 func (c *converter) refreshEvent(ctx context.Context, s *stageState) {
-	st := s.state
-	s.ev.SetEnv(func() events.Env {
-		env, err := st.Env(ctx)
-		if err != nil {
-			return &llb.EnvList{} // only a cancelled context fails here
-		}
-		return env
-	})
+	s.ev.SetEnv(s.evEnv)
 	s.ev.HasShell = len(s.image.Config.Shell) > 0
 	s.ev.OS = s.platform.OS
 	if s.ev.OS == "" {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
@@ -45,15 +47,12 @@ func (c *checker) file() {
 
 // casing reports instructions whose case differs from the majority's.
 func (c *checker) casing() {
-	consistent := func(s string) bool { return s == strings.ToLower(s) || s == strings.ToUpper(s) }
 	var lower, upper int
 	count := func(name string) {
-		if !consistent(name) {
-			return
-		}
-		if name == strings.ToLower(name) {
+		switch {
+		case isLower(name):
 			lower++
-		} else {
+		case isUpper(name):
 			upper++
 		}
 	}
@@ -67,9 +66,9 @@ func (c *checker) casing() {
 	check := func(name string, loc []parser.Range) {
 		want := ""
 		switch {
-		case majorityLower && strings.ToLower(name) != name:
+		case majorityLower && !isLower(name):
 			want = "lowercase"
-		case !majorityLower && strings.ToUpper(name) != name:
+		case !majorityLower && !isUpper(name):
 			want = "uppercase"
 		}
 		if want != "" {
@@ -82,6 +81,24 @@ func (c *checker) casing() {
 			check(cmd.Name(), cmd.Location())
 		}
 	}
+}
+
+// isLower and isUpper are s == strings.ToLower(s) and s ==
+// strings.ToUpper(s) without the copy the other case costs, once per
+// instruction.
+func isLower(s string) bool { return unchangedBy(s, unicode.ToLower) }
+func isUpper(s string) bool { return unchangedBy(s, unicode.ToUpper) }
+
+func unchangedBy(s string, mapping func(rune) rune) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if mapping(r) != r {
+			return false
+		}
+	}
+	return true
 }
 
 // defaultArgsInFrom reports FROM lines that only work because a build arg
