@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -103,13 +104,23 @@ func checkDaemonCaps(ctx context.Context, st llb.State, caps *apicaps.CapSet) er
 // BuildKit library knows: nothing can be missing, so the definition need
 // not be marshalled a second time to find out.
 func supportsEverything(caps *apicaps.CapSet) bool {
-	for _, c := range pb.Caps.All() {
-		if !daemonSupports(caps, apicaps.CapID(c.ID)) {
+	for _, id := range allLLBCaps() {
+		if !daemonSupports(caps, id) {
 			return false
 		}
 	}
 	return true
 }
+
+// allLLBCaps lists the LLB capabilities once: the library sorts a fresh
+// copy on every call.
+var allLLBCaps = sync.OnceValue(func() []apicaps.CapID {
+	var ids []apicaps.CapID
+	for _, c := range pb.Caps.All() {
+		ids = append(ids, apicaps.CapID(c.ID))
+	}
+	return ids
+})
 
 // opCaps is what one marshalled op needs: the capabilities in its metadata
 // and those its copy actions imply, sorted.

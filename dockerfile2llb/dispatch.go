@@ -3,6 +3,7 @@ package dockerfile2llb
 import (
 	"context"
 
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/pkg/errors"
 )
@@ -58,21 +59,31 @@ func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instruction
 
 // expandWords expands variables in an instruction's operands with the
 // stage's environment (ENV and ARG so far). ARG expands its own defaults.
+// The environment is read only for a word that uses it: most words are
+// literal, and reading it walks every ENV and ARG of the stage.
 func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instructions.Command) error {
 	if _, isArg := cmd.(*instructions.ArgCommand); isArg {
 		return nil
 	}
-	env, err := s.state.Env(ctx)
-	if err != nil {
-		return err
-	}
-	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
-		err := ex.Expand(func(word string) (string, error) {
-			out, unmatched, err := c.lex.ProcessWord(word, env)
+	var env *llb.EnvList
+	expandWith := func(lex lexer) func(string) (string, error) {
+		return func(word string) (string, error) {
+			if isLiteralWord(word, lex.escape) {
+				return word, nil
+			}
+			if env == nil {
+				var err error
+				if env, err = s.state.Env(ctx); err != nil {
+					return "", err
+				}
+			}
+			out, unmatched, err := lex.ProcessWord(word, env)
 			c.unmatchedEvent(ctx, s, cmd, unmatched)
 			return out, err
-		})
-		if err != nil {
+		}
+	}
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
+		if err := ex.Expand(expandWith(c.lex)); err != nil {
 			return err
 		}
 	}
@@ -80,11 +91,7 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 		// Heredoc bodies keep their quotes: only variables are replaced.
 		raw := newLexer('\\')
 		raw.SkipProcessQuotes = true
-		return ex.ExpandRaw(func(word string) (string, error) {
-			out, unmatched, err := raw.ProcessWord(word, env)
-			c.unmatchedEvent(ctx, s, cmd, unmatched)
-			return out, err
-		})
+		return ex.ExpandRaw(expandWith(raw))
 	}
 	return nil
 }

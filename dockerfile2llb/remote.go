@@ -30,6 +30,11 @@ func isHTTP(src string) bool {
 // parseGitSource recognises git sources. ok is false for anything that
 // could also be a local path.
 func parseGitSource(src string) (*dfgitutil.GitRef, bool, error) {
+	if !strings.Contains(src, ":") {
+		// Every git form has a scheme or user@host: in it; sparing the
+		// parser, which builds an error with a stack for each local path.
+		return nil, false, nil
+	}
 	ref, isGit, err := dfgitutil.ParseGitRef(src)
 	if err != nil {
 		if isGit {
