@@ -84,7 +84,7 @@ mirror_ready() {
 		storage: {filesystem: {rootdirectory: $dir/data}}
 		http: {addr: "127.0.0.1:$port"}
 	EOF
-	"$REGISTRY_BIN" serve "$WORK/mirror-registry.yml" >"$WORK/mirror-registry.log" 2>&1 &
+	"$ENV_REGISTRY_BIN" serve "$WORK/mirror-registry.yml" >"$WORK/mirror-registry.log" 2>&1 &
 	local rpid=$!
 	local i
 	for ((i = 0; i < 80; i++)); do
@@ -163,7 +163,7 @@ run_suite() {
 	(
 		cd "$rundir"
 		unset FRONTEND_BUILTIN_ONLY FRONTEND_CLIENT_ONLY BUILDKIT_HOST
-		export PATH=$BUILDKIT_DIR:$REGISTRY_DIR:$PATH \
+		export PATH=$BUILDKIT_DIR:$WORK/bin:$PATH \
 			FRONTEND_GATEWAY_ONLY=local:$tar \
 			BUILDKIT_REGISTRY_MIRROR_DIR=$mirror \
 			TMPDIR=$rundir
@@ -239,6 +239,9 @@ main() {
 	tools_ensure
 	suite_build
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/multistage-conformance.XXXXXX")
+	# The suite starts a binary named registry: Debian's, under that name.
+	mkdir "$WORK/bin"
+	ln -s "$ENV_REGISTRY_BIN" "$WORK/bin/registry"
 	if [[ -z ${BUILDKIT_HOST:-} ]]; then
 		log "no BUILDKIT_HOST: starting a throwaway environment"
 		local envfile=$WORK/env

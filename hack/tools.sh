@@ -6,13 +6,14 @@
 #
 #   $MULTISTAGE_TOOLS/buildkit-v0.34.2/{buildkitd,buildctl}
 #   $MULTISTAGE_TOOLS/buildx-v0.38.2/docker-buildx  (+ ~/.docker/cli-plugins/docker-buildx)
-#   $MULTISTAGE_TOOLS/registry-v3.1.2/registry  (for hack/conformance.sh: BuildKit's suite wants it)
 #   $MULTISTAGE_TOOLS/buildkitd-v0.12.5/buildkitd, buildkitd-v0.23.2/buildkitd
 #       older daemons for the version matrix (`hack/tools.sh old` only)
 #
-# The registry of hack/env.sh is Debian's docker-registry package
-# (distribution 2.8, ENV_REGISTRY_BIN), which serves everything the tests
-# push (OCI indexes, attestations, registry cache manifests).
+# The registry is Debian's docker-registry package (distribution 2.8,
+# ENV_REGISTRY_BIN), for hack/env.sh and for BuildKit's own suite
+# (hack/conformance.sh): it serves everything the tests push (OCI indexes,
+# attestations, registry cache manifests), and building distribution v3
+# instead took four of a cold CI run's minutes.
 # `hack/tools.sh demo` builds only what hack/demo.sh needs: buildkitd and
 # buildctl.
 #
@@ -27,15 +28,12 @@ BUILDX_VERSION=v0.38.2
 # Older daemons the version matrix runs against: the Docker 24 generation
 # and a v0.2x release (buildkitd only; buildctl and buildx stay current).
 BUILDKIT_OLD_VERSIONS="v0.12.5 v0.23.2"
-REGISTRY_VERSION=v3.1.2
 
 MULTISTAGE_TOOLS=${MULTISTAGE_TOOLS:-/var/cache/multistage-tools}
 BUILDKIT_DIR=$MULTISTAGE_TOOLS/buildkit-$BUILDKIT_VERSION
 BUILDX_DIR=$MULTISTAGE_TOOLS/buildx-$BUILDX_VERSION
 BUILDKITD_BIN=$BUILDKIT_DIR/buildkitd
 BUILDCTL_BIN=$BUILDKIT_DIR/buildctl
-REGISTRY_DIR=$MULTISTAGE_TOOLS/registry-$REGISTRY_VERSION
-REGISTRY_BIN=$REGISTRY_DIR/registry
 ENV_REGISTRY_BIN=/usr/bin/docker-registry
 BUILDX_BIN=$BUILDX_DIR/docker-buildx
 BUILDX_PLUGIN=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
@@ -142,13 +140,9 @@ tools_ensure_demo() {
 		./cmd/buildkitd ./cmd/buildctl
 }
 
-# tools_ensure: everything the tests need: buildx, and the registry BuildKit's
-# own suite runs (hack/conformance.sh).
+# tools_ensure: everything the tests need, buildx too.
 tools_ensure() {
 	tools_ensure_demo
-	tools_build registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3 \
-		"-X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" \
-		./cmd/registry
 	tools_build buildx "$BUILDX_VERSION" github.com/docker/buildx \
 		"-X github.com/docker/buildx/version.Version=$BUILDX_VERSION" \
 		./cmd/buildx
