@@ -28,7 +28,7 @@ type dockerEngine struct {
 // startDockerEngine starts dockerd with all its state in a temporary
 // directory, the environment's registry as its mirror, and no networking of
 // its own (no bridge, no iptables: builds and containers use the host's
-// network), and stops it by PID when the test ends.
+// network); it stops when the test ends.
 func startDockerEngine(t *testing.T, e *environment) *dockerEngine {
 	t.Helper()
 	for _, bin := range []string{debianDockerd, debianDocker} {
@@ -36,51 +36,33 @@ func startDockerEngine(t *testing.T, e *environment) *dockerEngine {
 			t.Skipf("integration: %s is missing (apt-get install docker.io; .ci/run does)", bin)
 		}
 	}
-	dir, err := os.MkdirTemp("", "msdocker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &dockerEngine{dir: dir, host: "unix://" + filepath.Join(dir, "docker.sock")}
-	logf, err := os.Create(filepath.Join(dir, "dockerd.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(debianDockerd,
-		"--host", d.host,
-		"--data-root", filepath.Join(dir, "data"),
-		"--exec-root", filepath.Join(dir, "exec"),
-		"--pidfile", filepath.Join(dir, "dockerd.pid"),
-		"--registry-mirror", "http://"+e.registry,
-		"--insecure-registry", e.registry,
-		"--iptables=false", "--ip6tables=false", "--bridge=none", "--ip-masq=false")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+filepath.Join(dir, "config"),
-		"HTTPS_PROXY=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9", "NO_PROXY=127.0.0.1,localhost")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting dockerd: %v", err)
-	}
-	t.Cleanup(func() {
-		stopPID(t, cmd, 30*time.Second)
-		logf.Close()
-		if t.Failed() {
-			if dt, err := os.ReadFile(logf.Name()); err == nil {
-				t.Logf("dockerd log:\n%s", tail(string(dt), 40))
+	d := &dockerEngine{}
+	startDaemon(t, daemonSpec{
+		name:   "dockerd",
+		prefix: "msdocker",
+		command: func(t *testing.T, dir string) ([]string, []string) {
+			d.dir, d.host = dir, "unix://"+filepath.Join(dir, "docker.sock")
+			return []string{debianDockerd,
+				"--host", d.host,
+				"--data-root", filepath.Join(dir, "data"),
+				"--exec-root", filepath.Join(dir, "exec"),
+				"--pidfile", filepath.Join(dir, "dockerd.pid"),
+				"--registry-mirror", "http://" + e.registry,
+				"--insecure-registry", e.registry,
+				"--iptables=false", "--ip6tables=false", "--bridge=none", "--ip-masq=false",
+			}, []string{"DOCKER_CONFIG=" + filepath.Join(dir, "config")}
+		},
+		ready: func(context.Context) error {
+			out, err := d.docker(t, "version")
+			if err != nil {
+				return fmt.Errorf("%w\n%s", err, out)
 			}
-		}
-		unmountUnder(dir)
-		os.RemoveAll(dir)
+			return nil
+		},
+		upTime: 90 * time.Second,
+		grace:  30 * time.Second,
 	})
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		if _, err := d.docker(t, "version"); err == nil {
-			return d
-		}
-		if time.Now().After(deadline) {
-			out, _ := d.docker(t, "version")
-			t.Fatalf("dockerd did not come up:\n%s", out)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	return d
 }
 
 // docker runs Debian's docker CLI against this engine, with BuildKit on.
@@ -98,24 +80,6 @@ func (d *dockerEngine) docker(t *testing.T, args ...string) (string, error) {
 		err = fmt.Errorf("docker %s: %w", strings.Join(args, " "), err)
 	}
 	return buf.String(), err
-}
-
-// unmountUnder lazily unmounts whatever a killed daemon left mounted below
-// dir, deepest first.
-func unmountUnder(dir string) {
-	dt, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return
-	}
-	var mounts []string
-	for _, l := range strings.Split(string(dt), "\n") {
-		if f := strings.Fields(l); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
-			mounts = append(mounts, f[4])
-		}
-	}
-	for i := len(mounts) - 1; i >= 0; i-- {
-		exec.Command("umount", "-l", mounts[i]).Run()
-	}
 }
 
 // TestDockerEngine builds the examples through `# syntax=myorg/multistage:1`
