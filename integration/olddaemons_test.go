@@ -48,15 +48,26 @@ var oldDaemonReleases = map[string]oldDaemon{
 }
 
 // oldDaemons reads MULTISTAGE_OLD_BUILDKITDS ("VERSION=PATH ..."), which
-// hack/test.sh sets from the tool cache (hack/tools.sh old).
+// hack/test.sh sets from the tool cache (hack/tools.sh old). Unset or
+// empty, the test is skipped; a version it names must have its binary.
 func oldDaemons(t *testing.T) map[string]string {
+	spec, set := os.LookupEnv("MULTISTAGE_OLD_BUILDKITDS")
+	if !set {
+		t.Skip("integration: MULTISTAGE_OLD_BUILDKITDS is not set (hack/test.sh sets it after hack/tools.sh old); skipping the old-daemon matrix")
+	}
 	out := map[string]string{}
-	for _, f := range strings.Fields(os.Getenv("MULTISTAGE_OLD_BUILDKITDS")) {
+	for _, f := range strings.Fields(spec) {
 		v, p, ok := strings.Cut(f, "=")
 		if !ok {
 			t.Fatalf("MULTISTAGE_OLD_BUILDKITDS: %q is not VERSION=PATH", f)
 		}
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("MULTISTAGE_OLD_BUILDKITDS names BuildKit %s, whose buildkitd is missing: %v (hack/tools.sh old builds it)", v, err)
+		}
 		out[v] = p
+	}
+	if len(out) == 0 {
+		t.Skip("integration: MULTISTAGE_OLD_BUILDKITDS names no old buildkitd; skipping the old-daemon matrix")
 	}
 	return out
 }
@@ -67,9 +78,6 @@ func oldDaemons(t *testing.T) map[string]string {
 func TestOldDaemons(t *testing.T) {
 	e := requireNodes(t)
 	daemons := oldDaemons(t)
-	if len(daemons) == 0 {
-		t.Skip("integration: MULTISTAGE_OLD_BUILDKITDS is not set (hack/test.sh sets it after hack/tools.sh old)")
-	}
 	byName := map[string]*scenario{}
 	for i := range scenarios {
 		byName[scenarios[i].name] = &scenarios[i]
