@@ -31,9 +31,7 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 		if value != nil && !sbomArgs[arg.Key] {
 			s.state = s.state.AddEnv(arg.Key, *value)
 		}
-		if err := c.argEvent(ctx, s, cmd, arg, inherited); err != nil {
-			return err
-		}
+		c.argEvent(ctx, s, cmd, arg, inherited)
 		s.args = append(s.args, arg)
 		if value != nil {
 			parts = append(parts, arg.Key+"="+*value)

@@ -14,9 +14,7 @@ func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instruction
 	if err := c.expandWords(ctx, s, cmd); err != nil {
 		return err
 	}
-	if err := c.commandEvent(ctx, s, cmd); err != nil {
-		return err
-	}
+	c.commandEvent(ctx, s, cmd)
 	switch cmd := cmd.(type) {
 	case *instructions.RunCommand:
 		return c.dispatchRun(ctx, s, cmd)

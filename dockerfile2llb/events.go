@@ -13,9 +13,9 @@ import (
 // startEvents begins reporting a stage's dispatch to the observers (lint
 // rules, outline). It is called once the stage's triggers ran, for a stage
 // converted for its own platform only, so each stage reports once.
-func (c *converter) startEvents(ctx context.Context, s *stageState) error {
+func (c *converter) startEvents(ctx context.Context, s *stageState) {
 	if len(c.observers) == 0 {
-		return nil
+		return
 	}
 	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
 	// Observers read the environment while the event is delivered, so the
@@ -27,7 +27,7 @@ func (c *converter) startEvents(ctx context.Context, s *stageState) error {
 		}
 		return env
 	}
-	return c.emit(ctx, s, func(o *events.Observer) {
+	c.emit(ctx, s, func(o *events.Observer) {
 		if o.Stage != nil {
 			o.Stage(s.ev)
 		}
@@ -63,8 +63,8 @@ func (c *converter) refreshEvent(ctx context.Context, s *stageState) {
 	s.ev.WorkdirSet = s.workdirSet
 }
 
-func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instructions.Command) error {
-	return c.emit(ctx, s, func(o *events.Observer) {
+func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instructions.Command) {
+	c.emit(ctx, s, func(o *events.Observer) {
 		if o.Command != nil {
 			o.Command(s.ev, cmd)
 		}
@@ -73,15 +73,14 @@ func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instruc
 
 // emit brings the event view of s up to date and hands it to every
 // observer; nothing happens while s reports nothing.
-func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events.Observer)) error {
+func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events.Observer)) {
 	if s.ev == nil {
-		return nil
+		return
 	}
 	c.refreshEvent(ctx, s)
 	for _, o := range c.observers {
 		call(o)
 	}
-	return nil
 }
 
 // unmatchedEvent reports the variables a word used that the stage neither
@@ -108,8 +107,8 @@ func (c *converter) unmatchedEvent(ctx context.Context, s *stageState, cmd instr
 	}
 }
 
-func (c *converter) argEvent(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) error {
-	return c.emit(ctx, s, func(o *events.Observer) {
+func (c *converter) argEvent(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) {
+	c.emit(ctx, s, func(o *events.Observer) {
 		if o.Arg != nil {
 			o.Arg(s.ev, cmd, kv, inherited)
 		}

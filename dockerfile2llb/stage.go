@@ -73,9 +73,7 @@ func (c *converter) buildStage(ctx context.Context, n *stages.Node, override *oc
 	}
 	s.progress.onbuild = false
 	if override == nil {
-		if err := c.startEvents(ctx, s); err != nil {
-			return nil, err
-		}
+		c.startEvents(ctx, s)
 	}
 	for _, cmd := range n.Stage.Commands {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
