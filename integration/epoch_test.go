@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,20 +89,17 @@ func TestSourceDateEpochMainContext(t *testing.T) {
 	const lastModified = 1700000201
 	for _, m := range baseModes {
 		t.Run(string(m), func(t *testing.T) {
-			// The Dockerfile travels in the context; line 1 is the mode's.
-			s := &scenario{name: t.Name(), dockerfile: "FROM busybox\nARG SOURCE_DATE_EPOCH\nRUN echo -n \"$SOURCE_DATE_EPOCH\" > /epoch\n"}
-			df, err := os.ReadFile(filepath.Join(writeContext(t, e, s, m), "Dockerfile"))
-			if err != nil {
-				t.Fatal(err)
+			s := &scenario{
+				dockerfile: "FROM busybox\nARG SOURCE_DATE_EPOCH\nRUN echo -n \"$SOURCE_DATE_EPOCH\" > /epoch\n",
+				buildArgs:  map[string]string{"SOURCE_DATE_EPOCH": "context"},
 			}
+			// The Dockerfile (line 1 the mode's) travels in the context
+			// downloaded from srv; the local copy goes unread.
 			srv := serveEpochFiles(t, map[string]epochFile{
-				"/context.tar": {content: tarOf(t, tarEntry{"Dockerfile", string(df), lastModified - 60}), lastModified: lastModified},
+				"/context.tar": {content: tarOf(t, tarEntry{"Dockerfile", s.dockerfileFor(t, e, m), lastModified - 60}), lastModified: lastModified},
 			})
-			b := &scenario{dockerfile: "# unused: the context comes from " + srv + "\n", attrs: map[string]string{
-				"context":                     srv + "/context.tar",
-				"build-arg:SOURCE_DATE_EPOCH": "context",
-			}}
-			r := b.mustBuild(t, e, m)
+			s.attrs = map[string]string{"context": srv + "/context.tar"}
+			r := s.mustBuild(t, e, m)
 			wantFile(t, r, "epoch", strconv.Itoa(lastModified))
 			if r.image == nil || r.image.Created == nil || r.image.Created.Unix() != lastModified {
 				t.Errorf("image created %v, want %s", createdOf(r), time.Unix(lastModified, 0).UTC())
@@ -130,7 +125,7 @@ type epochFile struct {
 // serveEpochFiles serves files on 127.0.0.1 and returns the base URL.
 func serveEpochFiles(t *testing.T, files map[string]epochFile) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, ok := files[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -144,9 +139,16 @@ func serveEpochFiles(t *testing.T, files map[string]epochFile) string {
 			_, _ = w.Write(f.content)
 		}
 	}))
+}
+
+// loopbackServer serves h on 127.0.0.1 until the test ends and returns its
+// base URL.
+func loopbackServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
-		t.Fatalf("HTTP server at %s, not on 127.0.0.1", srv.URL)
+		t.Fatalf("test server at %s, not on 127.0.0.1", srv.URL)
 	}
 	return srv.URL
 }

@@ -214,10 +214,9 @@ func (s *scenario) mustFail(t *testing.T, e *environment, m mode, w *wantError) 
 	t.Logf("fails as it should: %s", text)
 }
 
-// writeContext lays out the build context of s for mode m in a temp dir.
-func writeContext(t *testing.T, e *environment, s *scenario, m mode) string {
-	t.Helper()
-	dir := t.TempDir()
+// dockerfileFor is the Dockerfile of s as mode m reads it: the mode's line
+// 1, then s.dockerfile expanded.
+func (s *scenario) dockerfileFor(t *testing.T, e *environment, m mode) string {
 	name := s.name
 	if name == "" {
 		name = t.Name()
@@ -226,8 +225,14 @@ func writeContext(t *testing.T, e *environment, s *scenario, m mode) string {
 	if m == modeSyntax || m == modeBuildx {
 		first = "# syntax=" + e.frontend
 	}
-	df := first + "\n" + strings.TrimLeft(e.expand(s.dockerfile), "\n")
-	write(t, filepath.Join(dir, "Dockerfile"), df)
+	return first + "\n" + strings.TrimLeft(e.expand(s.dockerfile), "\n")
+}
+
+// writeContext lays out the build context of s for mode m in a temp dir.
+func writeContext(t *testing.T, e *environment, s *scenario, m mode) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Dockerfile"), s.dockerfileFor(t, e, m))
 	for name, content := range s.files {
 		write(t, filepath.Join(dir, name), e.expand(content))
 	}

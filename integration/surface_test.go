@@ -11,7 +11,6 @@ package integration
 // in-memory secret store, frontend inputs, an OCI store).
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -26,14 +25,14 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/cgi"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -376,7 +375,7 @@ func TestSurfaceAddHTTP(t *testing.T) {
 	payload := []byte("payload " + freshNonce(t) + "\n")
 	archive := gzippedTar(t, map[string]string{"inner/one.txt": "one\n"})
 	mtime := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	url := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/file.txt":
 			http.ServeContent(w, r, "file.txt", mtime, bytes.NewReader(payload))
@@ -387,20 +386,16 @@ func TestSurfaceAddHTTP(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	t.Cleanup(srv.Close)
-	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
-		t.Fatalf("test server at %s, not on 127.0.0.1", srv.URL)
-	}
 	good := "sha256:" + hexSHA256(payload)
 	bad := "sha256:" + hexSHA256([]byte("something else"))
-	ok := &scenario{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", good).Replace(`
+	ok := &scenario{dockerfile: strings.NewReplacer("{{URL}}", url, "{{SUM}}", good).Replace(`
 FROM scratch
 ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
 ADD {{URL}}/file.txt /downloads/
 ADD {{URL}}/archive.tar.gz /kept/
 ADD --unpack=true {{URL}}/archive.tar.gz /unpacked/
 `)}
-	wrong := &scenario{dockerfile: strings.NewReplacer("{{URL}}", srv.URL, "{{SUM}}", bad).Replace(`
+	wrong := &scenario{dockerfile: strings.NewReplacer("{{URL}}", url, "{{SUM}}", bad).Replace(`
 FROM scratch
 ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
 `)}
@@ -423,34 +418,19 @@ ADD --checksum={{SUM}} {{URL}}/file.txt /checked.txt
 // gzippedTar is a gzipped tar holding files.
 func gzippedTar(t *testing.T, files map[string]string) []byte {
 	t.Helper()
+	var entries []tarEntry
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		entries = append(entries, tarEntry{name, files[name], 1700000000})
+	}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(zw)
-	for _, name := range sortedStringKeys(files) {
-		body := files[name]
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1700000000, 0)}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write([]byte(body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
+	if _, err := zw.Write(tarOf(t, entries...)); err != nil {
 		t.Fatal(err)
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-func sortedStringKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // TestSurfaceAddGit: ADD from a git repository that `git http-backend`
@@ -541,16 +521,12 @@ func serveGitRepo(t *testing.T) (string, map[string]string) {
 	commits["main"] = git(work, "rev-parse", "HEAD")
 	git(root, "clone", "-q", "--bare", work, filepath.Join(root, "repo.git"))
 
-	srv := httptest.NewServer(&cgi.Handler{
+	url := loopbackServer(t, &cgi.Handler{
 		Path: gitBin,
 		Args: []string{"http-backend"},
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"},
 	})
-	t.Cleanup(srv.Close)
-	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
-		t.Fatalf("git server at %s, not on 127.0.0.1", srv.URL)
-	}
-	return srv.URL, commits
+	return url, commits
 }
 
 // TestSurfaceNamedContexts: each kind of named context replaces a stage
