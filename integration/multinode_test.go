@@ -1,12 +1,10 @@
 package integration
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // platformProbe records, in /built, the platform a result is for and the
@@ -31,7 +29,7 @@ func TestMultiNodeBuilder(t *testing.T) {
 	amd64 := startNode(t, e, nodeOpt{platforms: []string{"linux/amd64"}})
 	i386 := startNode(t, e, nodeOpt{platforms: []string{"linux/386"}})
 
-	name := fmt.Sprintf("multistage-multinode-%d", time.Now().UnixNano())
+	name := "multistage-multinode-" + freshNonce(t)
 	mustBuildx(t, e, "create", "--name", name, "--driver", "remote", "--platform", "linux/amd64", amd64.tcp)
 	t.Cleanup(func() { runBuildx(t, e, "rm", "--force", name) })
 	mustBuildx(t, e, "create", "--append", "--name", name, "--driver", "remote", "--platform", "linux/386", i386.tcp)

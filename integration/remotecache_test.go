@@ -2,13 +2,11 @@ package integration
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/moby/buildkit/client"
 	"github.com/tonistiigi/fsutil"
@@ -39,7 +37,7 @@ var cacheStageNames = []string{"base", "deps", "tool"}
 // --no-cache-filter=deps only that stage is rebuilt.
 func TestSharedRemoteCache(t *testing.T) {
 	e := requireNodes(t)
-	ref := fmt.Sprintf("%s/multistage-test/cache:%d", e.registry, time.Now().UnixNano())
+	ref := e.registry + "/multistage-test/cache:" + freshNonce(t)
 	ctxDir := t.TempDir()
 	write(t, filepath.Join(ctxDir, "Dockerfile"), "# shared remote cache\n"+cacheStages)
 

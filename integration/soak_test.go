@@ -45,14 +45,14 @@ func TestSoak(t *testing.T) {
 	defer cancel()
 	// A per-run nonce keeps the builds from being answered by the cache of
 	// an earlier run.
-	nonce := time.Now().UnixNano()
+	nonce := freshNonce(t)
 	var wg sync.WaitGroup
 	errs := make([]error, soakBuilds)
 	for i := range soakBuilds {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = soakBuild(ctx, t, c, e, fs, fmt.Sprintf("%d-%d", nonce, i))
+			errs[i] = soakBuild(ctx, t, c, e, fs, fmt.Sprintf("%s-%d", nonce, i))
 		}()
 	}
 	wg.Wait()

@@ -4,10 +4,8 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Issue 10: several targets in one build, MULTISTAGE_BUILD_ALL and stage
@@ -139,7 +137,7 @@ func TestSharedRunOnce(t *testing.T) {
 	for _, m := range []mode{modeInProcess, modeGateway, modeSyntax} {
 		t.Run(string(m), func(t *testing.T) {
 			s := &scenario{name: "shared-run-once", dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"local"},
-				buildArgs: map[string]string{"NONCE": string(m) + strconv.FormatInt(time.Now().UnixNano(), 10)}}
+				buildArgs: map[string]string{"NONCE": string(m) + freshNonce(t)}}
 			r, errText, err := s.build(t, e, m)
 			if err != nil {
 				t.Fatalf("%s\n%s", errText, r.log)
