@@ -2,6 +2,7 @@ package integration
 
 import (
 	"debug/elf"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -59,52 +60,46 @@ func wantNoFile(t *testing.T, r *result, name string) {
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
+// exampleDockerfile is examples/NAME/Dockerfile without its line 1 (the
+// "# syntax=" line, which the harness writes for each mode), so a
+// scenario's line numbers are the file's.
+func exampleDockerfile(name string) string {
+	path := filepath.Join("..", "examples", name, "Dockerfile")
+	dt, err := os.ReadFile(path)
+	if err != nil {
+		panic(fmt.Sprintf("integration: the scenarios read %s: %v", path, err))
+	}
+	_, rest, _ := strings.Cut(string(dt), "\n")
+	return rest
+}
+
+// replaceAll is s with each old (of old, new pairs) replaced; an old that s
+// does not hold panics, so a scenario made from an example cannot quietly
+// become the example itself when the example changes.
+func replaceAll(s string, oldNew ...string) string {
+	for i := 0; i < len(oldNew); i += 2 {
+		if !strings.Contains(s, oldNew[i]) {
+			panic(fmt.Sprintf("integration: %q is not in the text a scenario rewrites:\n%s", oldNew[i], s))
+		}
+		s = strings.ReplaceAll(s, oldNew[i], oldNew[i+1])
+	}
+	return s
+}
+
 var scenarios = []scenario{
 	{
-		// https://docs.docker.com/build/building/multi-stage/, verbatim.
-		name: "docs-hello",
-		dockerfile: `
-FROM golang:1.26
-WORKDIR /src
-COPY <<EOF ./main.go
-package main
-
-import "fmt"
-
-func main() {
-  fmt.Println("hello, world")
-}
-EOF
-RUN go build -o /bin/hello ./main.go
-
-FROM scratch
-COPY --from=0 /bin/hello /bin/hello
-CMD ["/bin/hello"]
-`,
-		buildx: true,
-		want:   expect{check: checkHello},
+		// https://docs.docker.com/build/building/multi-stage/, the first
+		// example: examples/hello with its stage referred to by number.
+		name:       "docs-hello",
+		dockerfile: replaceAll(exampleDockerfile("hello"), " AS build\n", "\n", "--from=build ", "--from=0 "),
+		buildx:     true,
+		want:       expect{check: checkHello},
 	},
 	{
-		name: "docs-named-stages",
-		dockerfile: `
-FROM golang:1.26 AS build
-WORKDIR /src
-COPY <<EOF /src/main.go
-package main
-
-import "fmt"
-
-func main() {
-  fmt.Println("hello, world")
-}
-EOF
-RUN go build -o /bin/hello ./main.go
-
-FROM scratch
-COPY --from=build /bin/hello /bin/hello
-CMD ["/bin/hello"]
-`,
-		want: expect{check: checkHello},
+		// The same page's named stages: examples/hello as it is.
+		name:       "docs-named-stages",
+		dockerfile: exampleDockerfile("hello"),
+		want:       expect{check: checkHello},
 	},
 	{
 		// --target build stops at the build stage: its filesystem (the
