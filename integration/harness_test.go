@@ -286,7 +286,7 @@ func (s *scenario) options(t *testing.T, e *environment) (attrs, locals map[stri
 // output is one export: an exporter type and where it writes.
 type output struct{ typ, dest string }
 
-// outputs are the exports of s into r's paths: s.outputs, or else an OCI
+// exportsTo is where s exports into r: s.outputs, or else an OCI
 // tarball and (unless ociOnly) the local filesystem.
 func (s *scenario) exportsTo(r *result) []output {
 	types := s.outputs
