@@ -106,7 +106,7 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	}
 	res, err := c.finish(ctx)
 	if err == nil && all {
-		res.OffPath = c.offPath()
+		res.OffPath, err = c.offPath(ctx)
 	}
 	return res, err
 }

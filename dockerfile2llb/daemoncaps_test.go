@@ -3,6 +3,7 @@ package dockerfile2llb_test
 import (
 	"bufio"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,6 +63,7 @@ func TestDaemonCaps(t *testing.T) {
 		without []apicaps.CapID // every capability but these
 		want    []string        // substrings of the error; none: converts
 		lines   []int
+		args    map[string]string
 	}{
 		{name: "old-features-on-v0.12.5", release: "v0.12.5",
 			df: "FROM alpine AS build\nRUN --mount=type=cache,target=/c --mount=type=secret,id=s true\nFROM alpine\nCOPY --link --chmod=0755 --from=build /c /c\nCOPY --exclude=*.md . /src\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/f /f"},
@@ -83,6 +85,12 @@ func TestDaemonCaps(t *testing.T) {
 			df:    "FROM alpine AS unused\nCOPY --link a /a\nFROM alpine AS dep\nRUN --mount=type=secret,id=t,env=T true\nFROM alpine\nCOPY --link --from=dep / /",
 			want:  []string{"RUN --mount=type=secret,env= is not supported by this BuildKit daemon: it needs BuildKit v0.10.0", "or mount the secret as a file"},
 			lines: []int{4}},
+		{name: "off-path-stage-not-built", release: "v0.12.5",
+			df: "FROM alpine AS check\nCOPY --chmod=u+x run.sh /run.sh\nFROM alpine\nRUN true"},
+		{name: "off-path-stage-under-build-all", release: "v0.12.5", args: map[string]string{"MULTISTAGE_BUILD_ALL": "1"},
+			df:    "FROM alpine AS check\nCOPY --chmod=u+x run.sh /run.sh\nFROM alpine\nRUN true",
+			want:  []string{"COPY/ADD --chmod with a symbolic mode (u+x) is not supported by this BuildKit daemon: it needs BuildKit v0.17.0 or newer"},
+			lines: []int{2}},
 		{name: "capability-outside-the-table", without: []apicaps.CapID{pb.CapSourceLocal},
 			df:   "FROM alpine\nCOPY a /a",
 			want: []string{"this BuildKit daemon lacks the LLB capability source.local that the build needs; upgrade BuildKit"}},
@@ -91,6 +99,7 @@ func TestDaemonCaps(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			caps := daemonCaps(t, tc.release, tc.without...)
 			cfg := dockerui.Config{BuildArgs: map[string]string{}}
+			maps.Copy(cfg.BuildArgs, tc.args)
 			sm := llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", []byte(tc.df))
 			_, err := ours.Convert(context.Background(), []byte(tc.df), ours.ConvertOpt{
 				Config: cfg, SourceMap: sm, MetaResolver: fakeresolver.New(), LLBCaps: caps,

@@ -1,6 +1,8 @@
 package dockerfile2llb
 
 import (
+	"context"
+
 	"maps"
 
 	"github.com/moby/buildkit/client/llb"
@@ -31,17 +33,22 @@ func takeBuildAll(opt *ConvertOpt) (bool, error) {
 }
 
 // offPath lists the converted stages the target does not need, with their
-// platform defaults set as the target's are.
-func (c *converter) offPath() []OffPathStage {
+// platform defaults set as the target's are. Each is checked against the
+// daemon's capabilities as the target is: it is built in the same build.
+func (c *converter) offPath(ctx context.Context) ([]OffPathStage, error) {
 	var out []OffPathStage
 	for _, n := range c.graph.Stages {
 		s := c.states[n]
 		if c.graph.Reachable(n) || s == nil || n.Kind == stages.KindContext {
 			continue
 		}
-		out = append(out, OffPathStage{Node: n, State: s.state.SetMarshalDefaults(c.marshalDefaults()...)})
+		st := s.state.SetMarshalDefaults(c.marshalDefaults()...)
+		if err := checkDaemonCaps(ctx, st, c.opt.LLBCaps); err != nil {
+			return nil, err
+		}
+		out = append(out, OffPathStage{Node: n, State: st})
 	}
-	return out
+	return out, nil
 }
 
 // marshalDefaults are the constraints every solved state carries.
