@@ -117,30 +117,33 @@ target "lint" {
   output   = ["type=cacheonly"]
 }
 
-# validate runs --check on every example through the frontend built above.
+# _through_frontend builds a Dockerfile with the frontend built above
+# instead of the one its syntax line names.
+target "_through_frontend" {
+  contexts = { fe = "target:frontend" }
+  args     = { BUILDKIT_SYNTAX = "fe" }
+}
+
+# validate runs --check on every example.
 target "validate" {
+  inherits = ["_through_frontend"]
   name     = "validate-${ex}"
   matrix   = { ex = EXAMPLES }
   context  = "examples/${ex}"
-  contexts = { fe = "target:frontend" }
-  args     = { BUILDKIT_SYNTAX = "fe" }
   call     = "check"
 }
 
-# examples builds every example's default target through the frontend built
-# above.
+# examples builds every example's default target.
 target "examples" {
+  inherits = ["_through_frontend"]
   name     = "examples-${ex}"
   matrix   = { ex = EXAMPLES }
   context  = "examples/${ex}"
-  contexts = { fe = "target:frontend" }
-  args     = { BUILDKIT_SYNTAX = "fe" }
   output   = ["type=cacheonly"]
 }
 
 # hello is the documentation's hello-world, as the README shows it.
 target "hello" {
+  inherits = ["_through_frontend"]
   context  = "examples/hello"
-  contexts = { fe = "target:frontend" }
-  args     = { BUILDKIT_SYNTAX = "fe" }
 }
