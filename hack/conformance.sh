@@ -44,7 +44,7 @@ die() {
 suite_build() {
 	# shellcheck disable=SC2016 # $OUT is expanded by the inner shell
 	tools_build_in buildkit-suite "$BUILDKIT_VERSION" github.com/moby/buildkit bash -c '
-		go test -c -o "$OUT/dockerfile.test" ./frontend/dockerfile &&
+		go test -c -trimpath -o "$OUT/dockerfile.test" ./frontend/dockerfile &&
 		CGO_ENABLED=0 go build -trimpath -o "$OUT/" ./frontend/dockerfile/cmd/dockerfile-frontend'
 }
 

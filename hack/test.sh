@@ -23,11 +23,48 @@ start=$SECONDS
 log() { printf '[test] %s\n' "$*" >&2; }
 
 BUILDKIT_HOST_WAS_SET=${BUILDKIT_HOST:+1}
+envfile= oldbuild= oldbuild_pgid=
+cleanup() {
+	if [[ -n $oldbuild_pgid ]] && kill -0 "$oldbuild_pgid" 2>/dev/null; then
+		log "stopping the old-daemon build still running (it starts again next time)"
+		kill -- "-$oldbuild_pgid" 2>/dev/null || true
+	fi
+	if [[ -n $oldbuild ]]; then rm -rf "$oldbuild"; fi
+	if [[ -n $envfile ]]; then hack/env.sh down "$envfile" || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The old-daemon matrix (integration/olddaemons_test.go): buildkitd alone at
+# older releases, built once into the tool cache. A cold build runs in the
+# background while the environment starts and the tests run; TestOldDaemons
+# runs last and waits for it (MULTISTAGE_OLD_BUILDKITDS_READY). With a
+# BuildKit of your own, only what is already cached is used.
+if [[ -z ${MULTISTAGE_OLD_BUILDKITDS+set} ]]; then
+	MULTISTAGE_OLD_BUILDKITDS=$(
+		. hack/tools.sh
+		for v in $BUILDKIT_OLD_VERSIONS; do
+			if [[ -z ${BUILDKIT_HOST_WAS_SET:-} || -x $(old_buildkitd_bin "$v") ]]; then
+				printf '%s=%s ' "$v" "$(old_buildkitd_bin "$v")"
+			fi
+		done
+	)
+	export MULTISTAGE_OLD_BUILDKITDS
+	if [[ -z ${BUILDKIT_HOST_WAS_SET:-} ]]; then
+		# apt-get first, alone: the two tool builds would race on it.
+		(. hack/tools.sh && tools_apt)
+		oldbuild=$(mktemp -d "${TMPDIR:-/tmp}/multistage-oldbuild.XXXXXX")
+		# In a process group of its own, so cleanup stops the compilers too.
+		setsid bash -c 'rc=0; hack/tools.sh old >"$1/log" 2>&1 || rc=$?; echo "$rc" >"$1/rc.tmp" && mv "$1/rc.tmp" "$1/rc"' \
+			_ "$oldbuild" &
+		oldbuild_pgid=$!
+		export MULTISTAGE_OLD_BUILDKITDS_READY=$oldbuild/rc MULTISTAGE_OLD_BUILDKITDS_LOG=$oldbuild/log
+	fi
+fi
+
 if [[ -z ${BUILDKIT_HOST:-} ]]; then
 	envfile=$(mktemp "${TMPDIR:-/tmp}/multistage-test-env.XXXXXX")
 	rm -f "$envfile"
-	trap 'hack/env.sh down "$envfile" || true' EXIT
-	trap 'exit 130' INT TERM
 	hack/env.sh up "$envfile" >/dev/null
 	set -a
 	# shellcheck disable=SC1090
@@ -36,20 +73,6 @@ if [[ -z ${BUILDKIT_HOST:-} ]]; then
 	log "environment ready after $((SECONDS - start))s"
 else
 	log "using the existing BuildKit at $BUILDKIT_HOST"
-fi
-
-# The old-daemon matrix (integration/olddaemons_test.go): buildkitd alone at
-# older releases, built once into the tool cache; with a BuildKit of your
-# own, only what is already cached is used.
-if [[ -z ${MULTISTAGE_OLD_BUILDKITDS+set} ]]; then
-	[[ -n ${BUILDKIT_HOST_WAS_SET:-} ]] || hack/tools.sh old >/dev/null
-	MULTISTAGE_OLD_BUILDKITDS=$(
-		. hack/tools.sh
-		for v in $BUILDKIT_OLD_VERSIONS; do
-			if [[ -x $(old_buildkitd_bin "$v") ]]; then printf '%s=%s ' "$v" "$(old_buildkitd_bin "$v")"; fi
-		done
-	)
-	export MULTISTAGE_OLD_BUILDKITDS
 fi
 
 tstart=$SECONDS

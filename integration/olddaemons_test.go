@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // oldDaemonScenarios are the scenarios that need nothing newer than
@@ -55,6 +56,7 @@ func oldDaemons(t *testing.T) map[string]string {
 	if !set {
 		t.Skip("integration: MULTISTAGE_OLD_BUILDKITDS is not set (hack/test.sh sets it after hack/tools.sh old); skipping the old-daemon matrix")
 	}
+	waitOldDaemonBuild(t)
 	out := map[string]string{}
 	for _, f := range strings.Fields(spec) {
 		v, p, ok := strings.Cut(f, "=")
@@ -72,10 +74,41 @@ func oldDaemons(t *testing.T) map[string]string {
 	return out
 }
 
+// waitOldDaemonBuild waits for the build hack/test.sh runs in the
+// background on a cold tool cache: MULTISTAGE_OLD_BUILDKITDS_READY names
+// the file its exit status goes to.
+func waitOldDaemonBuild(t *testing.T) {
+	ready := os.Getenv("MULTISTAGE_OLD_BUILDKITDS_READY")
+	if ready == "" {
+		return
+	}
+	deadline := time.Now().Add(40 * time.Minute)
+	if d, ok := t.Deadline(); ok && d.Add(-time.Minute).Before(deadline) {
+		deadline = d.Add(-time.Minute)
+	}
+	for {
+		dt, err := os.ReadFile(ready)
+		if err == nil {
+			if rc := strings.TrimSpace(string(dt)); rc != "0" {
+				logText, _ := os.ReadFile(os.Getenv("MULTISTAGE_OLD_BUILDKITDS_LOG"))
+				t.Fatalf("hack/tools.sh old failed (exit %s); its output:\n%s", rc, logText)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the old buildkitds were still building when the test ran out of time (no %s yet)", ready)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
 // TestOldDaemons runs a few scenarios in every mode (but buildx) against
 // each older buildkitd, sharing the environment's registry, and one
 // Dockerfile per daemon that needs a newer one.
 func TestOldDaemons(t *testing.T) {
+	// Last, with the other parallel tests: a cold build of the daemons runs
+	// meanwhile (waitOldDaemonBuild).
+	t.Parallel()
 	e := requireNodes(t)
 	daemons := oldDaemons(t)
 	byName := map[string]*scenario{}
