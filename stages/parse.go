@@ -88,7 +88,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto}
 	lex := d.NewLex()
 
-	root := ast.AST
+	var root *parser.Node
 	if opt.AsWritten {
 		d.GlobalArgs = NewArgs()
 		root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(ast.AST, leaveOut)
