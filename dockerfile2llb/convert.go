@@ -64,10 +64,12 @@ type converter struct {
 	df       *stages.Dockerfile
 	graph    *stages.Graph
 	lex      lexer
-	lint     *linter.Linter
-	states   map[*stages.Node]*stageState
-	images   *imageSet
-	proxy    *llb.ProxyEnv
+	// progressLex and heredocLex are made once: a lexer is a kilobyte.
+	progressLex, heredocLex lexer
+	lint                    *linter.Linter
+	states                  map[*stages.Node]*stageState
+	images                  *imageSet
+	proxy                   *llb.ProxyEnv
 	// buildContext is bound to the real context source once every stage
 	// has said which paths it reads.
 	buildContext *lateOutput
@@ -152,6 +154,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	c.df, c.lex = df, newLexer(df.EscapeToken)
+	c.progressLex, c.heredocLex = progressLexer(df.EscapeToken), heredocLexer()
 	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, c.hasNamedContext))
 	if err != nil {
 		c.lintWithoutGraph()

@@ -86,10 +86,7 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 		}
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
-		// Heredoc bodies keep their quotes: only variables are replaced.
-		raw := newLexer('\\')
-		raw.SkipProcessQuotes = true
-		return ex.ExpandRaw(expandWith(raw))
+		return ex.ExpandRaw(expandWith(c.heredocLex))
 	}
 	return nil
 }

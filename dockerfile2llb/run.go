@@ -46,7 +46,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	if err != nil {
 		return err
 	}
-	name := stepName(c.rawLex(), cmd.String()+summary, c.maskSecretEnv(cmd, env))
+	name := stepName(c.progressLex, cmd.String()+summary, c.maskSecretEnv(cmd, env))
 	opts = append(opts, llb.WithCustomName(s.progress.name(name, s.platform, env)))
 	for _, h := range c.opt.ExtraHosts {
 		opts = append(opts, llb.AddExtraHost(h.Host, h.IP))
@@ -107,14 +107,6 @@ func heredocSummary(doc string) string {
 		return lines[0] + "..."
 	}
 	return lines[0]
-}
-
-// rawLex expands progress names without touching quotes or escapes, and
-// leaves unset variables as written.
-func (c *converter) rawLex() lexer {
-	l := newLexer(c.lex.escape)
-	l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
-	return l
 }
 
 // securityModes and networkModes are the --security and --network values

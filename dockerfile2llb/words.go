@@ -19,6 +19,22 @@ func newLexer(escape rune) lexer {
 	return lexer{Lex: shell.NewLex(escape), escape: escape}
 }
 
+// progressLexer expands progress names without touching quotes or
+// escapes, and leaves unset variables as written.
+func progressLexer(escape rune) lexer {
+	l := newLexer(escape)
+	l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
+	return l
+}
+
+// heredocLexer replaces only variables: heredoc bodies keep their quotes.
+// Its escape is always a backslash, whatever the Dockerfile's.
+func heredocLexer() lexer {
+	l := newLexer('\\')
+	l.SkipProcessQuotes = true
+	return l
+}
+
 // ProcessWord is shell.Lex.ProcessWord; a literal word is returned as it is,
 // with nothing unmatched, which is what the lexer returns for it.
 func (l lexer) ProcessWord(word string, env shell.EnvGetter) (string, map[string]struct{}, error) {

@@ -36,16 +36,23 @@ func TestLexerShortcut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modes := map[string]func(*shell.Lex){
-		"default":      func(*shell.Lex) {},
-		"raw":          func(l *shell.Lex) { l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true },
-		"heredoc body": func(l *shell.Lex) { l.SkipProcessQuotes = true },
+	// Each mode is the converter's lexer and BuildKit's, set up alike.
+	modes := map[string]func(escape rune) (lexer, *shell.Lex){
+		"default": func(escape rune) (lexer, *shell.Lex) { return newLexer(escape), shell.NewLex(escape) },
+		"progress": func(escape rune) (lexer, *shell.Lex) {
+			l := shell.NewLex(escape)
+			l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
+			return progressLexer(escape), l
+		},
+		"heredoc body": func(rune) (lexer, *shell.Lex) {
+			l := shell.NewLex('\\')
+			l.SkipProcessQuotes = true
+			return heredocLexer(), l
+		},
 	}
 	for _, escape := range []rune{'\\', '`'} {
-		for mode, set := range modes {
-			ours, theirs := newLexer(escape), shell.NewLex(escape)
-			set(ours.Lex)
-			set(theirs)
+		for mode, lexers := range modes {
+			ours, theirs := lexers(escape)
 			for _, w := range words {
 				got, gotUnmatched, gotErr := ours.ProcessWord(w, envList)
 				want, wantUnmatched, wantErr := theirs.ProcessWord(w, envList)
