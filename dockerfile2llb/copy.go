@@ -131,14 +131,11 @@ func (c *converter) planCopy(ctx context.Context, s *stageState, req copyRequest
 	if err := checkChecksum(req); err != nil {
 		return nil, err
 	}
-	env, err := s.state.Env(ctx)
-	if err != nil {
-		return nil, err
-	}
+	env := newLazyEnv(ctx, s.state)
 	plan.step = stepName(c.lex, c.showResolvedFrom(req.cmd), env)
 	plan.name = s.progress.name(plan.step, s.platform, env)
 	plan.env = env
-	return plan, nil
+	return plan, env.err
 }
 
 // showResolvedFrom is the instruction text with an ARG-expanded --from

@@ -3,7 +3,6 @@ package dockerfile2llb
 import (
 	"context"
 
-	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/pkg/errors"
 )
@@ -63,19 +62,13 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 	if _, isArg := cmd.(*instructions.ArgCommand); isArg {
 		return nil
 	}
-	var env *llb.EnvList
+	env := newLazyEnv(ctx, s.state)
 	expandWith := func(lex lexer) func(string) (string, error) {
 		return func(word string) (string, error) {
-			if isLiteralWord(word, lex.escape) {
-				return word, nil
-			}
-			if env == nil {
-				var err error
-				if env, err = s.state.Env(ctx); err != nil {
-					return "", err
-				}
-			}
 			out, unmatched, err := lex.ProcessWord(word, env)
+			if env.err != nil {
+				return "", env.err
+			}
 			c.unmatchedEvent(ctx, s, cmd, unmatched)
 			return out, err
 		}
