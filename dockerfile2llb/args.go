@@ -31,7 +31,7 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 		if value != nil && !sbomArgs[arg.Key] {
 			s.state = s.state.AddEnv(arg.Key, *value)
 		}
-		c.argEvent(ctx, s, cmd, arg, inherited)
+		c.argEvent(s, cmd, arg, inherited)
 		s.args = append(s.args, arg)
 		if value != nil {
 			parts = append(parts, arg.Key+"="+*value)
@@ -50,7 +50,7 @@ func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructio
 	v, err := stages.StageArgValue(&c.lex, arg, c.opt.BuildArgs, c.df.GlobalArgs, func() (shell.EnvGetter, error) {
 		return s.state.Env(ctx)
 	})
-	c.unmatchedEvent(ctx, s, cmd, v.Unmatched)
+	c.unmatchedEvent(s, cmd, v.Unmatched)
 	return v.Value, v.From == stages.ArgGlobal, err
 }
 

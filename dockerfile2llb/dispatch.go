@@ -13,7 +13,7 @@ func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instruction
 	if err := c.expandWords(ctx, s, cmd); err != nil {
 		return err
 	}
-	c.commandEvent(ctx, s, cmd)
+	c.commandEvent(s, cmd)
 	switch cmd := cmd.(type) {
 	case *instructions.RunCommand:
 		return c.dispatchRun(ctx, s, cmd)
@@ -69,7 +69,7 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 			if env.err != nil {
 				return "", env.err
 			}
-			c.unmatchedEvent(ctx, s, cmd, unmatched)
+			c.unmatchedEvent(s, cmd, unmatched)
 			return out, err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/myorg/multistage/internal/events"
 	"github.com/myorg/multistage/stages"
@@ -20,14 +19,8 @@ func (c *converter) startEvents(ctx context.Context, s *stageState) {
 	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
 	// Observers read the environment while the event is delivered, so the
 	// state at the time of the call is the event's.
-	s.evEnv = func() events.Env {
-		env, err := s.state.Env(ctx)
-		if err != nil {
-			return &llb.EnvList{} // only a cancelled context fails here
-		}
-		return env
-	}
-	c.emit(ctx, s, func(o *events.Observer) {
+	s.evEnv = func() events.Env { return newLazyEnv(ctx, s.state) }
+	c.emit(s, func(o *events.Observer) {
 		if o.Stage != nil {
 			o.Stage(s.ev)
 		}
@@ -53,7 +46,7 @@ func envKnown(n *stages.Node) bool {
 }
 
 // refreshEvent brings the event view of s up to date before an event.
-func (c *converter) refreshEvent(ctx context.Context, s *stageState) {
+func (c *converter) refreshEvent(s *stageState) {
 	s.ev.SetEnv(s.evEnv)
 	s.ev.HasShell = len(s.image.Config.Shell) > 0
 	s.ev.OS = s.platform.OS
@@ -63,8 +56,8 @@ func (c *converter) refreshEvent(ctx context.Context, s *stageState) {
 	s.ev.WorkdirSet = s.workdirSet
 }
 
-func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instructions.Command) {
-	c.emit(ctx, s, func(o *events.Observer) {
+func (c *converter) commandEvent(s *stageState, cmd instructions.Command) {
+	c.emit(s, func(o *events.Observer) {
 		if o.Command != nil {
 			o.Command(s.ev, cmd)
 		}
@@ -73,11 +66,11 @@ func (c *converter) commandEvent(ctx context.Context, s *stageState, cmd instruc
 
 // emit brings the event view of s up to date and hands it to every
 // observer; nothing happens while s reports nothing.
-func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events.Observer)) {
+func (c *converter) emit(s *stageState, call func(o *events.Observer)) {
 	if s.ev == nil {
 		return
 	}
-	c.refreshEvent(ctx, s)
+	c.refreshEvent(s)
 	for _, o := range c.observers {
 		call(o)
 	}
@@ -85,7 +78,7 @@ func (c *converter) emit(ctx context.Context, s *stageState, call func(o *events
 
 // unmatchedEvent reports the variables a word used that the stage neither
 // set nor declared; SBOM ARGs are BuildKit's and never count.
-func (c *converter) unmatchedEvent(ctx context.Context, s *stageState, cmd instructions.Command, unmatched map[string]struct{}) {
+func (c *converter) unmatchedEvent(s *stageState, cmd instructions.Command, unmatched map[string]struct{}) {
 	if s.ev == nil || len(unmatched) == 0 {
 		return
 	}
@@ -99,7 +92,7 @@ func (c *converter) unmatchedEvent(ctx context.Context, s *stageState, cmd instr
 		return
 	}
 	slices.Sort(names)
-	c.refreshEvent(ctx, s)
+	c.refreshEvent(s)
 	for _, o := range c.observers {
 		if o.Unmatched != nil {
 			o.Unmatched(s.ev, cmd, names)
@@ -107,8 +100,8 @@ func (c *converter) unmatchedEvent(ctx context.Context, s *stageState, cmd instr
 	}
 }
 
-func (c *converter) argEvent(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) {
-	c.emit(ctx, s, func(o *events.Observer) {
+func (c *converter) argEvent(s *stageState, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, inherited bool) {
+	c.emit(s, func(o *events.Observer) {
 		if o.Arg != nil {
 			o.Arg(s.ev, cmd, kv, inherited)
 		}
