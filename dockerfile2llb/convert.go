@@ -79,7 +79,10 @@ type converter struct {
 	// loadedContexts are the named contexts loaded so far.
 	loadedContexts map[contextKey]loadedContext
 	edgesByCmd     map[instructions.Command][]*stages.Edge
-	epoch          *time.Time
+	// buildAll is MULTISTAGE_BUILD_ALL, which every pass drops from the
+	// build args; the passes that honour it read it here.
+	buildAll bool
+	epoch    *time.Time
 	// pendingEpoch is a SOURCE_DATE_EPOCH read from a source at build
 	// time; epochContext the named context it names, if any.
 	pendingEpoch *epochSource
@@ -98,28 +101,24 @@ func Convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 }
 
 func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
-	all, err := takeBuildAll(&opt)
-	if err != nil {
-		return nil, err
-	}
-	c, err := run(ctx, dt, opt, pass{depth: dispatched, allStages: all, epoch: true})
+	c, err := run(ctx, dt, opt, pass{depth: dispatched, buildAll: true, epoch: true})
 	if err != nil {
 		return nil, err
 	}
 	res, err := c.finish(ctx)
-	if err == nil && all {
+	if err == nil && c.buildAll {
 		res.OffPath, err = c.offPath(ctx)
 	}
 	return res, err
 }
 
 func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
-	// Every pass drops MULTISTAGE_BUILD_ALL; convert and the graph read
-	// it first.
-	if _, err := takeBuildAll(&opt); err != nil {
+	buildAll, err := takeBuildAll(&opt)
+	if err != nil {
 		return nil, err
 	}
 	c := &converter{
+		buildAll:       buildAll,
 		opt:            opt,
 		platform:       newPlatformOpt(opt),
 		states:         map[*stages.Node]*stageState{},

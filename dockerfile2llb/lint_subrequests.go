@@ -95,15 +95,11 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 // the input of the frontend.graph subrequest.
 func StageGraph(ctx context.Context, dt []byte, opt ConvertOpt) (*stages.Graph, error) {
 	opt.Warn = nil
-	all, err := takeBuildAll(&opt)
-	if err != nil {
-		return nil, err
-	}
 	c, err := run(ctx, dt, opt, pass{depth: graphed})
 	if err != nil {
 		return nil, err
 	}
-	if all {
+	if c.buildAll {
 		return c.graph.WithAllStages(), nil
 	}
 	return c.graph, nil

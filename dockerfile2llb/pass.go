@@ -29,9 +29,12 @@ const (
 // pass says what one pass over a Dockerfile covers.
 type pass struct {
 	depth depth
-	// allStages covers every stage (--check with no target, build-all),
+	// allStages covers every stage (--check with no target),
 	// as upstream does; otherwise the stages the target needs.
 	allStages bool
+	// buildAll covers every stage when MULTISTAGE_BUILD_ALL asks for it
+	// (a build).
+	buildAll bool
 	// epoch reads SOURCE_DATE_EPOCH first: a pass that builds needs it.
 	epoch bool
 	// stopAtLint ends the pass at the error of the lint pass itself, which
@@ -62,7 +65,8 @@ func run(ctx context.Context, dt []byte, opt ConvertOpt, p pass) (*converter, er
 			return nil, err
 		}
 	}
-	err, lintErr := c.resolveAndLint(ctx, p.allStages)
+	all := p.allStages || (p.buildAll && c.buildAll)
+	err, lintErr := c.resolveAndLint(ctx, all)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +76,7 @@ func run(ctx context.Context, dt []byte, opt ConvertOpt, p pass) (*converter, er
 	if p.observe != nil {
 		c.observers = append(c.observers, p.observe(c.df, c.graph))
 	}
-	return c, c.dispatchStages(ctx, p.allStages)
+	return c, c.dispatchStages(ctx, all)
 }
 
 // dispatchStages converts the stages of the pass, in dependency order

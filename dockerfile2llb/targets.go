@@ -2,7 +2,6 @@ package dockerfile2llb
 
 import (
 	"context"
-
 	"maps"
 
 	"github.com/moby/buildkit/client/llb"
