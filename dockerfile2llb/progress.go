@@ -154,9 +154,7 @@ func (c *converter) progressStageName(n *stages.Node) string {
 // stepName is the progress text of an instruction: its source with the
 // keyword upper-cased and variables expanded.
 func stepName(lex lexer, source string, env shell.EnvGetter) string {
-	if expanded, _, err := lex.ProcessWord(source, env); err == nil {
-		source = expanded
-	}
+	source = lex.expandOrKeep(source, env)
 	keyword, rest, found := strings.Cut(source, " ")
 	keyword = strings.ToUpper(keyword)
 	if !found {

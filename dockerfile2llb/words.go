@@ -15,6 +15,8 @@ import (
 type lexer struct {
 	*shell.Lex
 	escape rune
+	// raw is set when quotes and escapes are kept as written.
+	raw bool
 }
 
 func newLexer(escape rune) lexer {
@@ -26,6 +28,7 @@ func newLexer(escape rune) lexer {
 func progressLexer(escape rune) lexer {
 	l := newLexer(escape)
 	l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
+	l.raw = true
 	return l
 }
 
@@ -44,6 +47,32 @@ func (l lexer) ProcessWord(word string, env shell.EnvGetter) (string, map[string
 		return word, nil, nil
 	}
 	return l.Lex.ProcessWord(word, env)
+}
+
+// expandOrKeep is word with its variables expanded, or word as written
+// when the lexer rejects it (an unclosed quote): what progress names show.
+// With raw quoting more words come back as written than ProcessWord can
+// assume, because an error here keeps the word too: a RUN line without a
+// variable, quotes and all, is most of a real Dockerfile's progress text.
+func (l lexer) expandOrKeep(word string, env shell.EnvGetter) string {
+	if l.raw && keptRaw(word) {
+		return word
+	}
+	if out, _, err := l.ProcessWord(word, env); err == nil {
+		return out
+	}
+	return word
+}
+
+// keptRaw reports whether a lexer with raw quotes and escapes returns word
+// as written or fails on it: true for ASCII without NUL or variables.
+func keptRaw(word string) bool {
+	for i := 0; i < len(word); i++ {
+		if b := word[i]; b == 0 || b >= utf8.RuneSelf || b == '$' {
+			return false
+		}
+	}
+	return true
 }
 
 // isLiteralWord reports whether the lexer, in any of its modes, leaves word

@@ -19,6 +19,7 @@ func TestLexerShortcut(t *testing.T) {
 		"", "plain", "/usr/local/bin", "a b  c", "alpine:3.20", "--from=build",
 		"$HOME", "${A:-x}", "'q'", `"q"`, `a\ b`, "a`b", "<<EOF", "x\x00y", "caf\xc3\xa9", "bad\xff",
 		"\ufeffbom", "tab\there", "semi;colon|pipe&amp", "~/x", "*.go", "a=b", "#comment",
+		`"a\nb"`, `"a\"b"`, `"end\`, `'a\nb'`, `'open`, `"open`, "\\", "a\\", "``", `"a`+"`"+`nb"`, "<<-EOF x", "a << b",
 	}
 	files, _ := filepath.Glob("testdata/diff/*.Dockerfile")
 	for _, f := range files {
@@ -60,6 +61,12 @@ func TestLexerShortcut(t *testing.T) {
 					(len(wantUnmatched) > 0 && !reflect.DeepEqual(gotUnmatched, wantUnmatched)) {
 					t.Errorf("escape %q, %s: %q: got %q %v %v, BuildKit's lexer %q %v %v",
 						escape, mode, w, got, gotUnmatched, gotErr, want, wantUnmatched, wantErr)
+				}
+				if wantErr != nil {
+					want = w
+				}
+				if got := ours.expandOrKeep(w, envList); got != want {
+					t.Errorf("escape %q, %s: %q: expandOrKeep gave %q, BuildKit's lexer (or the word on its error) %q", escape, mode, w, got, want)
 				}
 			}
 		}
