@@ -19,7 +19,7 @@ func TestLexerShortcut(t *testing.T) {
 		"", "plain", "/usr/local/bin", "a b  c", "alpine:3.20", "--from=build",
 		"$HOME", "${A:-x}", "'q'", `"q"`, `a\ b`, "a`b", "<<EOF", "x\x00y", "caf\xc3\xa9", "bad\xff",
 		"\ufeffbom", "tab\there", "semi;colon|pipe&amp", "~/x", "*.go", "a=b", "#comment",
-		`"a\nb"`, `"a\"b"`, `"end\`, `'a\nb'`, `'open`, `"open`, "\\", "a\\", "``", `"a`+"`"+`nb"`, "<<-EOF x", "a << b",
+		`"a\nb"`, `"a\"b"`, `"end\`, `'a\nb'`, `'open`, `"open`, "\\", "a\\", "``", `"a` + "`" + `nb"`, "<<-EOF x", "a << b",
 	}
 	files, _ := filepath.Glob("testdata/diff/*.Dockerfile")
 	for _, f := range files {
