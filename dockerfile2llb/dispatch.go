@@ -4,11 +4,11 @@ import (
 	"context"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/pkg/errors"
 )
 
-// dispatch converts one instruction. Each family lives in its own file:
-// run.go, copy.go, metadata.go, workdir.go, args.go.
+// dispatch converts one instruction. Those that add ops or change what the
+// build sees have their own files (run.go, copy.go, workdir.go, args.go);
+// the rest only change the image config (metadata.go).
 func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instructions.Command) error {
 	if err := c.expandWords(ctx, s, cmd); err != nil {
 		return err
@@ -25,32 +25,8 @@ func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instruction
 		return c.dispatchWorkdir(ctx, s, cmd)
 	case *instructions.ArgCommand:
 		return c.dispatchArg(ctx, s, cmd)
-	case *instructions.EnvCommand:
-		return dispatchEnv(s, cmd)
-	case *instructions.LabelCommand:
-		return dispatchLabel(s, cmd)
-	case *instructions.ExposeCommand:
-		return c.dispatchExpose(ctx, s, cmd)
-	case *instructions.UserCommand:
-		return dispatchUser(s, cmd)
-	case *instructions.VolumeCommand:
-		return dispatchVolume(s, cmd)
-	case *instructions.CmdCommand:
-		return dispatchCmd(s, cmd)
-	case *instructions.EntrypointCommand:
-		return dispatchEntrypoint(s, cmd)
-	case *instructions.ShellCommand:
-		return dispatchShell(s, cmd)
-	case *instructions.HealthCheckCommand:
-		return dispatchHealthcheck(s, cmd)
-	case *instructions.StopSignalCommand:
-		return dispatchStopSignal(s, cmd)
-	case *instructions.MaintainerCommand:
-		return dispatchMaintainer(s, cmd)
-	case *instructions.OnbuildCommand:
-		return dispatchOnbuild(s, cmd)
 	default:
-		return errors.Errorf("%s is not supported by this frontend", cmd.Name())
+		return c.dispatchConfig(ctx, s, cmd)
 	}
 }
 

@@ -12,23 +12,23 @@ import (
 	"github.com/pkg/errors"
 )
 
-// dispatchExpose records ports as "port/proto". Host IPs and host ports are
+// applyExpose records ports as "port/proto". Host IPs and host ports are
 // accepted for compatibility and dropped: an image cannot publish them.
-func (c *converter) dispatchExpose(ctx context.Context, s *stageState, cmd *instructions.ExposeCommand) error {
+func (c *converter) applyExpose(ctx context.Context, s *stageState, cmd *instructions.ExposeCommand) (string, error) {
 	env, err := s.state.Env(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var ports []string
 	for _, raw := range cmd.Ports {
 		words, err := c.lex.ProcessWords(raw, env)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for _, w := range words {
 			ps, err := parseExposedPort(w)
 			if err != nil {
-				return err
+				return "", err
 			}
 			ports = append(ports, ps...)
 		}
@@ -39,8 +39,7 @@ func (c *converter) dispatchExpose(ctx context.Context, s *stageState, cmd *inst
 	for _, p := range ports {
 		s.image.Config.ExposedPorts[p] = struct{}{}
 	}
-	s.history(fmt.Sprintf("EXPOSE %v", ports), false)
-	return nil
+	return fmt.Sprintf("EXPOSE %v", ports), nil
 }
 
 // parseExposedPort reads [ip:][hostPort:]containerPort[-end][/proto].

@@ -1,6 +1,7 @@
 package dockerfile2llb
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -16,18 +17,69 @@ import (
 // produces an op. Their history strings match upstream's byte for byte,
 // because tools diff `docker history` across frontends.
 
-func dispatchEnv(s *stageState, c *instructions.EnvCommand) error {
+// dispatchConfig applies an instruction that only changes the image config
+// and records its history entry, which none of them gives a layer.
+func (c *converter) dispatchConfig(ctx context.Context, s *stageState, cmd instructions.Command) error {
+	if onbuild, ok := cmd.(*instructions.OnbuildCommand); ok {
+		// A trigger for images built FROM this one; upstream records no
+		// history entry for it.
+		s.image.Config.OnBuild = append(s.image.Config.OnBuild, onbuild.Expression)
+		return nil
+	}
+	createdBy, err := c.applyConfig(ctx, s, cmd)
+	if err != nil {
+		return err
+	}
+	s.history(createdBy, false)
+	return nil
+}
+
+// applyConfig changes the image config as cmd says and returns cmd's
+// history entry.
+func (c *converter) applyConfig(ctx context.Context, s *stageState, cmd instructions.Command) (string, error) {
+	switch cmd := cmd.(type) {
+	case *instructions.EnvCommand:
+		return applyEnv(s, cmd), nil
+	case *instructions.LabelCommand:
+		return applyLabel(s, cmd), nil
+	case *instructions.ExposeCommand:
+		return c.applyExpose(ctx, s, cmd)
+	case *instructions.UserCommand:
+		s.state = s.state.User(cmd.User)
+		s.image.Config.User = cmd.User
+		return "USER " + cmd.User, nil
+	case *instructions.VolumeCommand:
+		return applyVolume(s, cmd)
+	case *instructions.CmdCommand:
+		return applyCmd(s, cmd), nil
+	case *instructions.EntrypointCommand:
+		return applyEntrypoint(s, cmd), nil
+	case *instructions.ShellCommand:
+		s.image.Config.Shell = cmd.Shell
+		return fmt.Sprintf("SHELL %v", cmd.Shell), nil
+	case *instructions.HealthCheckCommand:
+		return applyHealthcheck(s, cmd), nil
+	case *instructions.StopSignalCommand:
+		return applyStopSignal(s, cmd)
+	case *instructions.MaintainerCommand:
+		s.image.Author = cmd.Maintainer
+		return "MAINTAINER " + cmd.Maintainer, nil
+	default:
+		return "", errors.Errorf("%s is not supported by this frontend", cmd.Name())
+	}
+}
+
+func applyEnv(s *stageState, c *instructions.EnvCommand) string {
 	parts := []string{"ENV"}
 	for _, kv := range c.Env {
 		s.state = s.state.AddEnv(kv.Key, kv.Value)
 		s.image.Config.Env = setEnv(s.image.Config.Env, kv.Key, kv.Value)
 		parts = append(parts, kv.String())
 	}
-	s.history(strings.Join(parts, " "), false)
-	return nil
+	return strings.Join(parts, " ")
 }
 
-func dispatchLabel(s *stageState, c *instructions.LabelCommand) error {
+func applyLabel(s *stageState, c *instructions.LabelCommand) string {
 	if s.image.Config.Labels == nil {
 		s.image.Config.Labels = make(map[string]string, len(c.Labels))
 	}
@@ -36,59 +88,42 @@ func dispatchLabel(s *stageState, c *instructions.LabelCommand) error {
 		s.image.Config.Labels[kv.Key] = kv.Value
 		parts = append(parts, kv.String())
 	}
-	s.history(strings.Join(parts, " "), false)
-	return nil
+	return strings.Join(parts, " ")
 }
 
-func dispatchUser(s *stageState, c *instructions.UserCommand) error {
-	s.state = s.state.User(c.User)
-	s.image.Config.User = c.User
-	s.history("USER "+c.User, false)
-	return nil
-}
-
-func dispatchVolume(s *stageState, c *instructions.VolumeCommand) error {
+func applyVolume(s *stageState, c *instructions.VolumeCommand) (string, error) {
 	if s.image.Config.Volumes == nil {
 		s.image.Config.Volumes = map[string]struct{}{}
 	}
 	for _, v := range c.Volumes {
 		if v == "" {
-			return errors.New("VOLUME specified can not be an empty string; VOLUME needs a path")
+			return "", errors.New("VOLUME specified can not be an empty string; VOLUME needs a path")
 		}
 		s.image.Config.Volumes[v] = struct{}{}
 	}
-	s.history(fmt.Sprintf("VOLUME %v", c.Volumes), false)
-	return nil
+	return fmt.Sprintf("VOLUME %v", c.Volumes), nil
 }
 
-func dispatchCmd(s *stageState, c *instructions.CmdCommand) error {
+func applyCmd(s *stageState, c *instructions.CmdCommand) string {
 	args := configCommand(s, c.ShellDependantCmdLine)
 	s.image.Config.Cmd = args
 	//lint:ignore SA1019 Docker still reads it.
 	s.image.Config.ArgsEscaped = true //nolint:staticcheck // Docker still reads it.
 	s.cmdSet = true
-	s.history(fmt.Sprintf("CMD %q", args), false)
-	return nil
+	return fmt.Sprintf("CMD %q", args)
 }
 
-func dispatchEntrypoint(s *stageState, c *instructions.EntrypointCommand) error {
+func applyEntrypoint(s *stageState, c *instructions.EntrypointCommand) string {
 	args := configCommand(s, c.ShellDependantCmdLine)
 	s.image.Config.Entrypoint = args
 	// A CMD inherited from the base was written for the old entrypoint.
 	if !s.cmdSet {
 		s.image.Config.Cmd = nil
 	}
-	s.history(fmt.Sprintf("ENTRYPOINT %q", args), false)
-	return nil
+	return fmt.Sprintf("ENTRYPOINT %q", args)
 }
 
-func dispatchShell(s *stageState, c *instructions.ShellCommand) error {
-	s.image.Config.Shell = c.Shell
-	s.history(fmt.Sprintf("SHELL %v", c.Shell), false)
-	return nil
-}
-
-func dispatchHealthcheck(s *stageState, c *instructions.HealthCheckCommand) error {
+func applyHealthcheck(s *stageState, c *instructions.HealthCheckCommand) string {
 	h := c.Health
 	s.image.Config.Healthcheck = &dockerspec.HealthcheckConfig{
 		Test:          h.Test,
@@ -98,30 +133,15 @@ func dispatchHealthcheck(s *stageState, c *instructions.HealthCheckCommand) erro
 		StartInterval: h.StartInterval,
 		Retries:       h.Retries,
 	}
-	s.history(fmt.Sprintf("HEALTHCHECK %+v", *s.image.Config.Healthcheck), false)
-	return nil
+	return fmt.Sprintf("HEALTHCHECK %+v", *s.image.Config.Healthcheck)
 }
 
-func dispatchStopSignal(s *stageState, c *instructions.StopSignalCommand) error {
+func applyStopSignal(s *stageState, c *instructions.StopSignalCommand) (string, error) {
 	if _, err := signal.ParseSignal(c.Signal); err != nil {
-		return errdetail.Append(err, "STOPSIGNAL takes a signal name such as SIGTERM, or its number")
+		return "", errdetail.Append(err, "STOPSIGNAL takes a signal name such as SIGTERM, or its number")
 	}
 	s.image.Config.StopSignal = c.Signal
-	s.history("STOPSIGNAL "+c.Signal, false)
-	return nil
-}
-
-func dispatchMaintainer(s *stageState, c *instructions.MaintainerCommand) error {
-	s.image.Author = c.Maintainer
-	s.history("MAINTAINER "+c.Maintainer, false)
-	return nil
-}
-
-// dispatchOnbuild stores the trigger for images built FROM this one; it
-// leaves no history entry of its own.
-func dispatchOnbuild(s *stageState, c *instructions.OnbuildCommand) error {
-	s.image.Config.OnBuild = append(s.image.Config.OnBuild, c.Expression)
-	return nil
+	return "STOPSIGNAL " + c.Signal, nil
 }
 
 // configCommand is a CMD or ENTRYPOINT as stored in the config: the JSON
