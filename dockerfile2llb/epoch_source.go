@@ -19,6 +19,7 @@ import (
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/moby/buildkit/util/gitutil/gitobject"
 	"github.com/moby/go-archive/compression"
+	"github.com/myorg/multistage/internal/tarfiles"
 	"github.com/myorg/multistage/stages"
 	"github.com/pkg/errors"
 )
@@ -179,7 +180,7 @@ func newestInDownload(ctx context.Context, op *pb.SourceOp, bc *dockerui.Client,
 }
 
 // newestInArchive is the newest regular file's mtime in a tar archive,
-// compressed or not; nil when dt is not one.
+// compressed or not; nil when dt is not one or cannot be read to its end.
 func newestInArchive(dt []byte) *time.Time {
 	r, err := compression.DecompressStream(bytes.NewReader(dt))
 	if err != nil {
@@ -187,22 +188,16 @@ func newestInArchive(dt []byte) *time.Time {
 	}
 	defer r.Close()
 	var newest *time.Time
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return newest
-		}
-		if err != nil {
-			return nil
-		}
-		if !h.FileInfo().Mode().IsRegular() {
-			continue
-		}
+	err = tarfiles.Each(r, func(h *tar.Header, _ io.Reader) error {
 		if t := h.ModTime.UTC(); newest == nil || t.After(*newest) {
 			newest = &t
 		}
+		return nil
+	})
+	if err != nil {
+		return nil
 	}
+	return newest
 }
 
 // onlySource is the source op of st when st reads exactly one source; nil

@@ -20,6 +20,8 @@ import (
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/myorg/multistage/internal/tarfiles"
 )
 
 // tarFiles reads the regular files of a tarball up to max bytes each,
@@ -45,22 +47,12 @@ func eachTarFile(path string, f func(name string, size int64, r io.Reader) error
 		return err
 	}
 	defer file.Close()
-	tr := tar.NewReader(file)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return tarfiles.Each(file, func(h *tar.Header, r io.Reader) error {
 		if h.Typeflag != tar.TypeReg {
-			continue
+			return nil // a hard link: no content of its own
 		}
-		if err := f(strings.TrimPrefix(h.Name, "./"), h.Size, tr); err != nil {
-			return err
-		}
-	}
+		return f(strings.TrimPrefix(h.Name, "./"), h.Size, r)
+	})
 }
 
 // ociLayout is the small files of an OCI layout tarball (index, manifests,
@@ -225,23 +217,17 @@ func (r *result) layerFile(t *testing.T, name string) ([]byte, bool) {
 		if err != nil {
 			t.Fatalf("layer: %v", err)
 		}
-		tr := tar.NewReader(zr)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("layer: %v", err)
-			}
+		err = tarfiles.Each(zr, func(h *tar.Header, r io.Reader) error {
+			// A hard link has no content of its own to compare.
 			if strings.TrimPrefix(path.Clean("/"+h.Name), "/") != name || h.Typeflag != tar.TypeReg {
-				continue
+				return nil
 			}
-			dt, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatalf("layer: %v", err)
-			}
+			dt, err := io.ReadAll(r)
 			found, ok = dt, true
+			return err
+		})
+		if err != nil {
+			t.Fatalf("layer: %v", err)
 		}
 	}
 	return found, ok
