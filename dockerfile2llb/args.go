@@ -29,7 +29,7 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 		}
 		arg.Value = value
 		if value != nil && !sbomArgs[arg.Key] {
-			s.state = s.state.AddEnv(arg.Key, *value)
+			s.addEnv(arg.Key, *value)
 		}
 		c.argEvent(s, cmd, arg, inherited)
 		s.args = append(s.args, arg)
@@ -48,7 +48,7 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 // of the same name.
 func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, arg instructions.KeyValuePairOptional) (value *string, inherited bool, err error) {
 	v, err := stages.StageArgValue(&c.lex, arg, c.opt.BuildArgs, c.df.GlobalArgs, func() (shell.EnvGetter, error) {
-		return s.state.Env(ctx)
+		return s.env, nil
 	})
 	c.unmatchedEvent(s, cmd, v.Unmatched)
 	return v.Value, v.From == stages.ArgGlobal, err

@@ -131,11 +131,10 @@ func (c *converter) planCopy(ctx context.Context, s *stageState, req copyRequest
 	if err := checkChecksum(req); err != nil {
 		return nil, err
 	}
-	env := newLazyEnv(ctx, s.state)
-	plan.step = stepName(c.lex, c.showResolvedFrom(req.cmd), env)
-	plan.name = s.progress.name(plan.step, s.platform, env)
-	plan.env = env
-	return plan, env.err
+	plan.step = stepName(c.lex, c.showResolvedFrom(req.cmd), s.env)
+	plan.name = s.progress.name(plan.step, s.platform, s.env)
+	plan.env = s.env
+	return plan, nil
 }
 
 // showResolvedFrom is the instruction text with an ARG-expanded --from

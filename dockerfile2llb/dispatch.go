@@ -38,13 +38,9 @@ func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instruct
 	if _, isArg := cmd.(*instructions.ArgCommand); isArg {
 		return nil
 	}
-	env := newLazyEnv(ctx, s.state)
 	expandWith := func(lex lexer) func(string) (string, error) {
 		return func(word string) (string, error) {
-			out, unmatched, err := lex.ProcessWord(word, env)
-			if env.err != nil {
-				return "", env.err
-			}
+			out, unmatched, err := lex.ProcessWord(word, s.env)
 			c.unmatchedEvent(s, cmd, unmatched)
 			return out, err
 		}

@@ -19,7 +19,7 @@ func (c *converter) startEvents(ctx context.Context, s *stageState) {
 	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
 	// Observers read the environment while the event is delivered, so the
 	// state at the time of the call is the event's.
-	s.evEnv = func() events.Env { return newLazyEnv(ctx, s.state) }
+	s.evEnv = func() events.Env { return s.env }
 	c.emit(s, func(o *events.Observer) {
 		if o.Stage != nil {
 			o.Stage(s.ev)

@@ -15,10 +15,7 @@ import (
 // applyExpose records ports as "port/proto". Host IPs and host ports are
 // accepted for compatibility and dropped: an image cannot publish them.
 func (c *converter) applyExpose(ctx context.Context, s *stageState, cmd *instructions.ExposeCommand) (string, error) {
-	env, err := s.state.Env(ctx)
-	if err != nil {
-		return "", err
-	}
+	env := s.env
 	var ports []string
 	for _, raw := range cmd.Ports {
 		words, err := c.lex.ProcessWords(raw, env)

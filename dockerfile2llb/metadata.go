@@ -72,7 +72,7 @@ func (c *converter) applyConfig(ctx context.Context, s *stageState, cmd instruct
 func applyEnv(s *stageState, c *instructions.EnvCommand) string {
 	parts := []string{"ENV"}
 	for _, kv := range c.Env {
-		s.state = s.state.AddEnv(kv.Key, kv.Value)
+		s.addEnv(kv.Key, kv.Value)
 		s.image.Config.Env = setEnv(s.image.Config.Env, kv.Key, kv.Value)
 		parts = append(parts, kv.String())
 	}

@@ -42,7 +42,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	opts = append(opts, sandbox...)
 	opts = append(opts, c.runResources(cmd)...)
 
-	env := newLazyEnv(ctx, s.state)
+	env := s.env
 	name := stepName(c.progressLex, cmd.String()+summary, c.maskSecretEnv(cmd, env))
 	opts = append(opts, llb.WithCustomName(s.progress.name(name, s.platform, env)))
 	for _, h := range c.opt.ExtraHosts {
@@ -51,9 +51,6 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	opts = append(opts, c.runHostLimits()...)
 	s.state = s.state.Run(opts...).Root()
 	s.hist.add(runHistory(args, s.args, env), true, true, s.epoch)
-	if env.err != nil {
-		return env.err
-	}
 	return compact(ctx, s)
 }
 

@@ -19,8 +19,12 @@ import (
 
 // stageState is a stage (or a --from image) while it is being converted.
 type stageState struct {
-	node     *stages.Node
-	state    llb.State
+	node  *stages.Node
+	state llb.State
+	// env is state's environment, kept in step with it (addEnv): the LLB
+	// state rebuilds its environment from every ENV and ARG layer on each
+	// read, and most instructions read it.
+	env      *llb.EnvList
 	image    dockerspec.DockerOCIImage
 	baseImg  *dockerspec.DockerOCIImage
 	platform ocispecs.Platform
@@ -99,7 +103,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		if err != nil {
 			return nil, err
 		}
-		if s.state, err = rebaseState(ctx, parent.state); err != nil {
+		if s.state, err = rebaseState(ctx, parent.state, parent.env); err != nil {
 			return nil, err
 		}
 		s.platform = parent.platform
@@ -132,6 +136,11 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 	if err := c.applyImageDefaults(s); err != nil {
 		return nil, parser.WithLocation(err, n.Stage.Location)
 	}
+	// Read once: a named context's state may come with an environment.
+	var err error
+	if s.env, err = s.state.Env(ctx); err != nil {
+		return nil, err
+	}
 	// Triggers are numbered after FROM was: every trigger counts as a
 	// step, whatever it is, as upstream numbers them.
 	s.progress.total += len(n.Triggers)
@@ -143,14 +152,13 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 // back from the image config in applyImageDefaults). Sharing the
 // parent's state would chain every stage's metadata to all its ancestors,
 // and each env lookup would walk them: quadratic on long FROM chains.
-func rebaseState(ctx context.Context, parent llb.State) (llb.State, error) {
-	env, errEnv := parent.Env(ctx)
+func rebaseState(ctx context.Context, parent llb.State, env *llb.EnvList) (llb.State, error) {
 	dir, errDir := parent.GetDir(ctx)
 	host, errHost := parent.GetHostname(ctx)
 	network, errNetwork := parent.GetNetwork(ctx)
 	p, errPlatform := parent.GetPlatform(ctx)
 	// Reading metadata fails only when ctx is done.
-	if err := stderrors.Join(errEnv, errDir, errHost, errNetwork, errPlatform); err != nil {
+	if err := stderrors.Join(errDir, errHost, errNetwork, errPlatform); err != nil {
 		return llb.State{}, err
 	}
 	st := llb.NewState(parent.Output())
@@ -180,7 +188,7 @@ func compact(ctx context.Context, s *stageState) error {
 	if s.ops++; s.ops%compactEvery != 0 {
 		return nil
 	}
-	st, err := rebaseState(ctx, s.state)
+	st, err := rebaseState(ctx, s.state, s.env)
 	if err != nil {
 		return err
 	}
@@ -308,4 +316,10 @@ func (c *converter) isNoCache(name string) bool {
 		return false
 	}
 	return c.opt.Client.IsNoCache(name)
+}
+
+// addEnv sets k to v in the stage's environment.
+func (s *stageState) addEnv(k, v string) {
+	s.state = s.state.AddEnv(k, v)
+	s.env = s.env.AddOrReplace(k, v)
 }

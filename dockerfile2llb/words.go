@@ -1,10 +1,8 @@
 package dockerfile2llb
 
 import (
-	"context"
 	"unicode/utf8"
 
-	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -87,29 +85,3 @@ func isLiteralWord(word string, escape rune) bool {
 	}
 	return true
 }
-
-// lazyEnv is a state's environment, read on the first lookup: most
-// instructions look no variable up, and reading it walks every ENV and ARG
-// so far. The read fails only with a cancelled context; err says so.
-type lazyEnv struct {
-	ctx   context.Context
-	state llb.State
-	env   *llb.EnvList
-	err   error
-}
-
-func newLazyEnv(ctx context.Context, st llb.State) *lazyEnv {
-	return &lazyEnv{ctx: ctx, state: st}
-}
-
-func (e *lazyEnv) load() *llb.EnvList {
-	if e.env == nil {
-		if e.env, e.err = e.state.Env(e.ctx); e.err != nil {
-			e.env = &llb.EnvList{}
-		}
-	}
-	return e.env
-}
-
-func (e *lazyEnv) Get(key string) (string, bool) { return e.load().Get(key) }
-func (e *lazyEnv) Keys() []string                { return e.load().Keys() }

@@ -31,10 +31,7 @@ func (c *converter) dispatchWorkdir(ctx context.Context, s *stageState, cmd *ins
 	if s.epoch != nil {
 		mkdir = append(mkdir, llb.WithCreatedTime(*s.epoch))
 	}
-	env, err := s.state.Env(ctx)
-	if err != nil {
-		return err
-	}
+	env := s.env
 	s.state = s.state.File(llb.Mkdir(wd, 0755, mkdir...),
 		llb.WithCustomName(s.progress.name(stepName(c.lex, cmd.String(), env), s.platform, env)),
 		c.location(cmd.Location()),
