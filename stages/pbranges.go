@@ -6,17 +6,25 @@ import (
 )
 
 // PBRanges turns Dockerfile ranges into the protobuf ranges of source
-// maps, warnings and lint results; nil for none.
+// maps, warnings and lint results; nil for none. Every op of a conversion
+// carries its instruction's ranges, so the messages of one call share one
+// allocation.
 func PBRanges(rs []parser.Range) []*pb.Range {
 	if len(rs) == 0 {
 		return nil
 	}
+	type message struct {
+		r          pb.Range
+		start, end pb.Position
+	}
+	block := make([]message, len(rs))
 	out := make([]*pb.Range, len(rs))
 	for i, r := range rs {
-		out[i] = &pb.Range{
-			Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Character)},
-			End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Character)},
-		}
+		m := &block[i]
+		m.start.Line, m.start.Character = int32(r.Start.Line), int32(r.Start.Character)
+		m.end.Line, m.end.Character = int32(r.End.Line), int32(r.End.Character)
+		m.r.Start, m.r.End = &m.start, &m.end
+		out[i] = &m.r
 	}
 	return out
 }
