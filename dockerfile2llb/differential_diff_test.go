@@ -426,10 +426,12 @@ func dockeruiConfig(c caseOpts) (dockerui.Config, *ocispecs.Platform, error) {
 	return cfg, tp, nil
 }
 
-func allCaps() *apicaps.CapSet {
+// allCaps is a daemon with every LLB capability. Made once: the speed
+// table times the converters with it, and the set never changes.
+var allCaps = sync.OnceValue(func() *apicaps.CapSet {
 	caps := pb.Caps.CapSet(pb.Caps.All())
 	return &caps
-}
+})
 
 func upstreamConverter(ctx context.Context, dt []byte, c caseOpts, mr llb.ImageMetaResolver, sm *llb.SourceMap, warn func(string, string, string, string, []parser.Range)) (llb.State, *dockerspec.DockerOCIImage, *dockerspec.DockerOCIImage, error) {
 	cfg, tp, err := dockeruiConfig(c)

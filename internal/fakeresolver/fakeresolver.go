@@ -111,7 +111,14 @@ func (r *Resolver) SetDelay(d time.Duration) {
 
 // ResolveImageConfig implements sourceresolver.ImageMetaResolver.
 func (r *Resolver) ResolveImageConfig(ctx context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
-	key := Normalize(ref)
+	// One parse serves the key, the validity check and a pinned digest: the
+	// speed table times this fake with the converters, and it should cost
+	// as little of that as it can.
+	named, parseErr := reference.ParseNormalizedNamed(ref)
+	key := ref
+	if parseErr == nil {
+		key = reference.TagNameOnly(named).String()
+	}
 	var p ocispecs.Platform
 	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
 		p = *opt.ImageOpt.Platform
@@ -150,8 +157,8 @@ func (r *Resolver) ResolveImageConfig(ctx context.Context, ref string, opt sourc
 		// Same shape as the gateway's error for a missing repository.
 		return "", "", nil, errors.Wrapf(errors.Wrapf(ErrNotFound, "%s", key), "failed to resolve source metadata for %s", key)
 	}
-	if _, err := reference.ParseNormalizedNamed(ref); err != nil {
-		return "", "", nil, errors.Wrapf(err, "could not parse reference %q", ref)
+	if parseErr != nil {
+		return "", "", nil, errors.Wrapf(parseErr, "could not parse reference %q", ref)
 	}
 
 	if !registered {
@@ -176,10 +183,8 @@ func (r *Resolver) ResolveImageConfig(ctx context.Context, ref string, opt sourc
 	// derive it from the name and the platform. A ref pinned by digest
 	// keeps its digest, like a registry would.
 	dgst := digest.FromString(key + "|" + platforms.FormatAll(p))
-	if named, err := reference.ParseNormalizedNamed(ref); err == nil {
-		if c, ok := named.(reference.Canonical); ok {
-			dgst = c.Digest()
-		}
+	if c, ok := named.(reference.Canonical); ok {
+		dgst = c.Digest()
 	}
 	return key, dgst, dt, nil
 }
