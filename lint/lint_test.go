@@ -104,7 +104,10 @@ func TestStageShadowsImage(t *testing.T) {
 			want: []string{"StageShadowsImage line 1"}},
 		{name: "fires on a tagged image", dockerfile: "FROM golang:1.22 AS build\nFROM build AS golang\n",
 			want: []string{"StageShadowsImage line 2"}},
+		{name: "fires on the familiar name of a full reference", dockerfile: "FROM docker.io/library/node:20 AS build\nFROM build AS node\n",
+			want: []string{"StageShadowsImage line 2"}},
 		{name: "quiet", dockerfile: "FROM node:20 AS build\nFROM build AS app\n"},
+		{name: "quiet when the stage name is only part of the image's", dockerfile: "FROM nodejs:20 AS build\nFROM build AS node\n"},
 		{name: "skipped", dockerfile: "# check=skip=StageShadowsImage\nFROM node AS node\n"},
 	})
 }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,11 +120,17 @@ func (c *checker) unusedBuildArgs() {
 // Dockerfile uses: "FROM node AS node" (or a stage "node" next to
 // "FROM node:20") makes every later "node" mean the stage.
 func (c *checker) shadowedImages() {
-	byName := c.imageEdgesByName()
+	var named []*stages.Node
 	for _, s := range c.g.Stages {
-		if s.Name == "" || s.Stage == nil {
-			continue
+		if s.Name != "" && s.Stage != nil {
+			named = append(named, s)
 		}
+	}
+	if len(named) == 0 {
+		return
+	}
+	byName := c.imageEdgesByName(named)
+	for _, s := range named {
 		if e, ok := byName[s.Name]; ok {
 			lint := c.lint.WithMergedConfigFromComments(s.Stage.Comments)
 			lint.Run(&RuleStageShadowsImage, s.Stage.Location, RuleStageShadowsImage.Format(s.Name, e.To.Name, e.Line()))
@@ -133,8 +140,10 @@ func (c *checker) shadowedImages() {
 
 // imageEdgesByName maps the names an image reference answers to (as
 // written, lower case, and its familiar name without tag or digest) to the
-// first edge that uses it. Each reference is parsed once.
-func (c *checker) imageEdgesByName() map[string]*stages.Edge {
+// first edge that uses it. A reference is parsed only when one of the
+// stage names is part of it, as its familiar name always is: a fan-in of
+// a thousand images has a thousand references and few stage names.
+func (c *checker) imageEdgesByName(named []*stages.Node) map[string]*stages.Edge {
 	out := map[string]*stages.Edge{}
 	add := func(name string, e *stages.Edge) {
 		if _, ok := out[name]; !ok {
@@ -145,7 +154,11 @@ func (c *checker) imageEdgesByName() map[string]*stages.Edge {
 		if e.To.Kind != stages.KindImage {
 			continue
 		}
-		add(strings.ToLower(e.To.Name), e)
+		lower := strings.ToLower(e.To.Name)
+		add(lower, e)
+		if !slices.ContainsFunc(named, func(s *stages.Node) bool { return strings.Contains(lower, s.Name) }) {
+			continue
+		}
 		if ref, err := reference.ParseNormalizedNamed(e.To.Name); err == nil {
 			add(reference.FamiliarName(ref), e)
 		}
