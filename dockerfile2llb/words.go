@@ -4,21 +4,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/myorg/multistage/stages"
 )
 
-// lexer is the Dockerfile's shell lexer with a shortcut: most words of a
-// real Dockerfile (paths, image names, plain RUN lines in progress names)
-// contain nothing the lexer would change, and running its rune-by-rune
-// scanner over them was a tenth of a conversion.
+// lexer is the Dockerfile's lexer (stages.Lexer, which returns a literal
+// word as it is) in one of the modes the converter uses.
 type lexer struct {
-	*shell.Lex
-	escape rune
+	stages.Lexer
 	// raw is set when quotes and escapes are kept as written.
 	raw bool
 }
 
 func newLexer(escape rune) lexer {
-	return lexer{Lex: shell.NewLex(escape), escape: escape}
+	return lexer{Lexer: stages.NewLexer(escape)}
 }
 
 // progressLexer expands progress names without touching quotes or
@@ -36,15 +35,6 @@ func heredocLexer() lexer {
 	l := newLexer('\\')
 	l.SkipProcessQuotes = true
 	return l
-}
-
-// ProcessWord is shell.Lex.ProcessWord; a literal word is returned as it is,
-// with nothing unmatched, which is what the lexer returns for it.
-func (l lexer) ProcessWord(word string, env shell.EnvGetter) (string, map[string]struct{}, error) {
-	if isLiteralWord(word, l.escape) {
-		return word, nil, nil
-	}
-	return l.Lex.ProcessWord(word, env)
 }
 
 // expandOrKeep is word with its variables expanded, or word as written
@@ -67,19 +57,6 @@ func (l lexer) expandOrKeep(word string, env shell.EnvGetter) string {
 func keptRaw(word string) bool {
 	for i := 0; i < len(word); i++ {
 		if b := word[i]; b == 0 || b >= utf8.RuneSelf || b == '$' {
-			return false
-		}
-	}
-	return true
-}
-
-// isLiteralWord reports whether the lexer, in any of its modes, leaves word
-// unchanged: ASCII without NUL, and no variable, quote, heredoc or escape
-// character. Non-ASCII is left to the lexer, which rewrites invalid UTF-8.
-func isLiteralWord(word string, escape rune) bool {
-	for i := 0; i < len(word); i++ {
-		switch b := word[i]; {
-		case b == 0, b >= utf8.RuneSelf, b == '$', b == '\'', b == '"', b == '<', rune(b) == escape:
 			return false
 		}
 	}
