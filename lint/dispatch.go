@@ -115,7 +115,7 @@ func secretKey(lint *linter.Linter, instruction, key string, loc []parser.Range)
 
 // exposeRules checks each port of an EXPOSE after expansion.
 func exposeRules(s *events.Stage, cmd *instructions.ExposeCommand, lint *linter.Linter, c *checker) {
-	lex := c.df.NewLex()
+	lex := c.lexer()
 	for _, word := range cmd.Ports {
 		ports, err := lex.ProcessWords(word, s.Env())
 		if err != nil {

@@ -104,7 +104,7 @@ func unchangedBy(s string, mapping func(rune) rune) bool {
 // defaultArgsInFrom reports FROM lines that only work because a build arg
 // is given: with the global ARG defaults alone the image name is invalid.
 func (c *checker) defaultArgsInFrom() {
-	lex := c.df.NewLex()
+	lex := c.lexer()
 	scope, _, err := stages.ExpandMetaArgs(lex, c.df.AutoArgs, c.df.MetaArgs, nil)
 	if err != nil {
 		return // the conversion reports it
@@ -132,7 +132,7 @@ func (c *checker) defaultArgsInFrom() {
 // stage's "# check=" comments applied. It stops where a conversion would
 // fail on a FROM line.
 func (c *checker) froms() error {
-	lex := c.df.NewLex()
+	lex := c.lexer()
 	scope := c.df.GlobalArgs
 	keys := map[string]struct{}{}
 	for _, k := range scope.Keys() {

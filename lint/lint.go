@@ -99,6 +99,17 @@ type checker struct {
 	g    *stages.Graph
 	opt  Options
 	lint *linter.Linter
+	// lex is made on first use (see lexer): a checker runs its rules one
+	// after the other, so one lexer serves them all.
+	lex stages.Lexer
+}
+
+// lexer is the checker's lexer; GraphRules never needs one.
+func (c *checker) lexer() stages.Lexer {
+	if c.lex.Lex == nil {
+		c.lex = c.df.NewLex()
+	}
+	return c.lex
 }
 
 // walked reports whether the pass covers stage n.

@@ -68,7 +68,7 @@ type MetaArg struct {
 // default, which is then never evaluated: `ARG FOO=${FOO:?msg}` must not
 // fail when FOO is given. A declared ARG without default and without build
 // arg stays unset.
-func ExpandMetaArgs(lex *shell.Lex, auto *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
+func ExpandMetaArgs(lex Lexer, auto *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
 	scope := auto.Clone()
 	var declared []MetaArg
 	deps := map[string]map[string]bool{}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/myorg/multistage/internal/errdetail"
 )
@@ -16,7 +15,10 @@ type Input struct {
 	Stages []instructions.Stage
 	// GlobalArgs is the scope for FROM and ARG-expanded --from values.
 	GlobalArgs *Args
-	Lex        *shell.Lex
+	// Lex expands every FROM, --platform and --from word of the build,
+	// and of its rebuild by WithBaseTriggers; the zero Lexer means one
+	// with the default escape token.
+	Lex Lexer
 	// Target is the requested stage name, or several separated by commas;
 	// empty means the last stage.
 	Target string
@@ -62,8 +64,8 @@ func Build(in Input) (*Graph, error) {
 	if in.GlobalArgs == nil {
 		in.GlobalArgs = NewArgs()
 	}
-	if in.Lex == nil {
-		in.Lex = shell.NewLex(parser.DefaultEscapeToken)
+	if in.Lex.Lex == nil {
+		in.Lex = NewLexer(parser.DefaultEscapeToken)
 	}
 	if in.HasNamedContext == nil {
 		in.HasNamedContext = func(string) bool { return false }

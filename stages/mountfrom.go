@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/pkg/errors"
 	"github.com/tonistiigi/go-csvvalue"
 )
@@ -41,7 +40,7 @@ type rewriteFrom func(line int, value string) (string, error)
 
 // expandIn expands from= values in the scope of their line, so the graph
 // is fixed before anything is built.
-func expandIn(lex *shell.Lex, scopeFor func(line int) expander) rewriteFrom {
+func expandIn(lex Lexer, scopeFor func(line int) expander) rewriteFrom {
 	return func(line int, value string) (string, error) {
 		res, err := scopeFor(line).expand(lex, value)
 		if err != nil {

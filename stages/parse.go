@@ -7,7 +7,6 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/pkg/errors"
 )
 
@@ -55,9 +54,9 @@ type ParseOpt struct {
 	AsWritten bool
 }
 
-// NewLex returns a fresh shell lexer for this Dockerfile. Lexers are not safe
-// for concurrent use, so every conversion takes its own.
-func (d *Dockerfile) NewLex() *shell.Lex { return shell.NewLex(d.EscapeToken) }
+// NewLex returns a fresh lexer for this Dockerfile. Lexers are not safe for
+// concurrent use: each analysis takes one and uses it for all its words.
+func (d *Dockerfile) NewLex() Lexer { return NewLexer(d.EscapeToken) }
 
 // Parse parses dt into stages and evaluates the global ARG scope.
 func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
@@ -111,7 +110,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 // evalGlobalScope evaluates the global ARGs, then expands RUN --mount
 // from= with them, which instructions.Parse would reject. It returns the
 // root instructions.Parse reads: d.AST's, or a copy with from= expanded.
-func (d *Dockerfile) evalGlobalScope(lex *shell.Lex, auto *Args, buildArgs map[string]string) (*parser.Node, error) {
+func (d *Dockerfile) evalGlobalScope(lex Lexer, auto *Args, buildArgs map[string]string) (*parser.Node, error) {
 	metaArgs, err := parseMetaArgs(d.AST.AST)
 	if err != nil {
 		return nil, err

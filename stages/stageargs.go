@@ -70,7 +70,7 @@ func (s *fromScope) Keys() []string {
 
 // expand evaluates word and fails when it used a value that is not known
 // before the images are resolved.
-func (s *fromScope) expand(lex *shell.Lex, word string) (shell.ProcessWordResult, error) {
+func (s *fromScope) expand(lex Lexer, word string) (shell.ProcessWordResult, error) {
 	s.problem = nil
 	res, err := lex.ProcessWordWithMatches(word, s)
 	if err == nil {
@@ -82,7 +82,7 @@ func (s *fromScope) expand(lex *shell.Lex, word string) (shell.ProcessWordResult
 // stageScopes walks the Dockerfile and returns, for every line whose
 // COPY/ADD --from or RUN --mount from= uses a variable, the scope it
 // expands in. Lines without a variable keep the global scope.
-func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[string]string) map[int]*fromScope {
+func stageScopes(root *parser.Node, lex Lexer, global *Args, buildArgs map[string]string) map[int]*fromScope {
 	if !slices.ContainsFunc(root.Children, usesVariableFrom) {
 		return nil // the common case: nothing to evaluate
 	}
@@ -121,7 +121,7 @@ func stageScopes(root *parser.Node, lex *shell.Lex, global *Args, buildArgs map[
 
 // declare evaluates one ARG line in the stage, as the build will but with
 // only what is known before the images resolve.
-func (s *fromScope) declare(n *parser.Node, lex *shell.Lex, buildArgs map[string]string) {
+func (s *fromScope) declare(n *parser.Node, lex Lexer, buildArgs map[string]string) {
 	v, err := parseAhead(n)
 	if err != nil {
 		return // instructions.Parse reports it
@@ -203,12 +203,12 @@ func fromAsName(n *parser.Node) string {
 
 // expander evaluates a --from word: a stage's scope, or the global one.
 type expander interface {
-	expand(lex *shell.Lex, word string) (shell.ProcessWordResult, error)
+	expand(lex Lexer, word string) (shell.ProcessWordResult, error)
 }
 
 type globalScope struct{ *Args }
 
-func (g globalScope) expand(lex *shell.Lex, word string) (shell.ProcessWordResult, error) {
+func (g globalScope) expand(lex Lexer, word string) (shell.ProcessWordResult, error) {
 	return lex.ProcessWordWithMatches(word, g.Args)
 }
 

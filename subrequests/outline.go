@@ -24,11 +24,13 @@ type Outliner struct {
 	g      *stages.Graph
 	global map[string]argInfo
 	stages map[*stages.Node]*capture
+	// lex expands the FROM lines' words, one stage after the other.
+	lex stages.Lexer
 }
 
 // NewOutline prepares the outline of g's target.
 func NewOutline(df *stages.Dockerfile, g *stages.Graph) *Outliner {
-	o := &Outliner{df: df, g: g, stages: map[*stages.Node]*capture{}}
+	o := &Outliner{df: df, g: g, stages: map[*stages.Node]*capture{}, lex: df.NewLex()}
 	o.global = o.metaArgs()
 	for _, n := range g.Order {
 		o.initial(n)
@@ -135,7 +137,6 @@ func (o *Outliner) initial(n *stages.Node) *capture {
 		p := o.initial(n.Base)
 		c.args, c.used = maps.Clone(p.args), maps.Clone(p.used)
 	}
-	lex := o.df.NewLex()
 	// The FROM line's words and every COPY --from / RUN --mount from= of
 	// the stage: these expand with global ARGs, so giving one changes
 	// which stage or image the target is built from.
@@ -147,7 +148,7 @@ func (o *Outliner) initial(n *stages.Node) *capture {
 		if word == "" {
 			continue
 		}
-		res, err := lex.ProcessWordWithMatches(word, o.df.GlobalArgs)
+		res, err := o.lex.ProcessWordWithMatches(word, o.df.GlobalArgs)
 		if err != nil {
 			continue
 		}
