@@ -94,6 +94,12 @@ type historyChain struct {
 	entries []ocispecs.History
 }
 
+// newHistory starts a stage's history after parent's (nil for none) and
+// base's entries, with room for steps more.
+func newHistory(parent *historyChain, base []ocispecs.History, steps int) *historyChain {
+	return &historyChain{parent: parent, entries: append(make([]ocispecs.History, 0, len(base)+steps), base...)}
+}
+
 // add records one instruction. byBuildKit marks entries whose layer
 // BuildKit produced, which docker history shows with a trailing comment.
 func (h *historyChain) add(createdBy string, withLayer, byBuildKit bool, created *time.Time) {

@@ -91,11 +91,15 @@ func (c *converter) buildStage(ctx context.Context, n *stages.Node, override *oc
 func (c *converter) initStage(ctx context.Context, n *stages.Node, override *ocispecs.Platform) (*stageState, error) {
 	s := &stageState{node: n, noCache: c.isNoCache(n.Name), epoch: c.epoch}
 	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
+	// Every instruction and trigger adds a history entry.
+	steps := len(n.Stage.Commands) + len(n.Triggers)
 	if n.Kind == stages.KindContext {
-		err := c.initReplacedStage(ctx, s)
-		s.hist = &historyChain{entries: s.image.History}
+		if err := c.initReplacedStage(ctx, s); err != nil {
+			return nil, parser.WithLocation(err, n.Stage.Location)
+		}
+		s.hist = newHistory(nil, s.image.History, 0)
 		s.image.History = nil
-		return s, parser.WithLocation(err, n.Stage.Location)
+		return s, s.readEnv(ctx)
 	}
 	switch base := n.Base; base.Kind {
 	case stages.KindStage:
@@ -107,7 +111,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 			return nil, err
 		}
 		s.platform = parent.platform
-		s.hist = &historyChain{parent: parent.hist}
+		s.hist = newHistory(parent.hist, nil, steps)
 		s.image = cloneImage(parent.image)
 		s.image.Config.OnBuild = nil
 		s.baseImg = cloneImagePtr(parent.baseImg)
@@ -130,15 +134,13 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		}
 	}
 	if s.hist == nil {
-		s.hist = &historyChain{entries: s.image.History}
+		s.hist = newHistory(nil, s.image.History, steps)
 		s.image.History = nil
 	}
 	if err := c.applyImageDefaults(s); err != nil {
 		return nil, parser.WithLocation(err, n.Stage.Location)
 	}
-	// Read once: a named context's state may come with an environment.
-	var err error
-	if s.env, err = s.state.Env(ctx); err != nil {
+	if err := s.readEnv(ctx); err != nil {
 		return nil, err
 	}
 	// Triggers are numbered after FROM was: every trigger counts as a
@@ -316,6 +318,13 @@ func (c *converter) isNoCache(name string) bool {
 		return false
 	}
 	return c.opt.Client.IsNoCache(name)
+}
+
+// readEnv reads the environment of a stage's first state, once: a named
+// context's state may come with one.
+func (s *stageState) readEnv(ctx context.Context) (err error) {
+	s.env, err = s.state.Env(ctx)
+	return err
 }
 
 // addEnv sets k to v in the stage's environment.
