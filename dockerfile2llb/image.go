@@ -38,14 +38,6 @@ func cloneImage(src dockerspec.DockerOCIImage) dockerspec.DockerOCIImage {
 	return img
 }
 
-func cloneImagePtr(src *dockerspec.DockerOCIImage) *dockerspec.DockerOCIImage {
-	if src == nil {
-		return nil
-	}
-	img := cloneImage(*src)
-	return &img
-}
-
 // emptyImage is the config of FROM scratch.
 func emptyImage(p ocispecs.Platform) dockerspec.DockerOCIImage {
 	var img dockerspec.DockerOCIImage

@@ -119,7 +119,7 @@ func (c *converter) initFromContext(ctx context.Context, s *stageState, base *st
 		empty := emptyImage(s.platform)
 		img = &empty
 	}
-	s.baseImg = cloneImagePtr(img)
+	s.baseImg = img
 	s.image = cloneImage(*img)
 	s.image.Created = nil
 	s.image.Config.OnBuild = nil // consumed by this stage's triggers

@@ -24,8 +24,11 @@ type stageState struct {
 	// env is state's environment, kept in step with it (addEnv): the LLB
 	// state rebuilds its environment from every ENV and ARG layer on each
 	// read, and most instructions read it.
-	env      *llb.EnvList
-	image    dockerspec.DockerOCIImage
+	env   *llb.EnvList
+	image dockerspec.DockerOCIImage
+	// baseImg is the config of the image the stage is built on, shared
+	// with the resolved image and the stages built on this one: nothing
+	// writes to it.
 	baseImg  *dockerspec.DockerOCIImage
 	platform ocispecs.Platform
 	// args are the stage-scoped ARGs so far, in order; RUN history lists them.
@@ -114,7 +117,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		s.hist = newHistory(parent.hist, nil, steps)
 		s.image = cloneImage(parent.image)
 		s.image.Config.OnBuild = nil
-		s.baseImg = cloneImagePtr(parent.baseImg)
+		s.baseImg = parent.baseImg
 		s.args = append(s.args, parent.args...)
 		s.workdirSet = parent.workdirSet
 	case stages.KindScratch:
@@ -261,7 +264,7 @@ func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.
 	if err != nil {
 		return parser.WithLocation(err, n.Stage.Location)
 	}
-	s.baseImg = cloneImagePtr(&img.config)
+	s.baseImg = &img.config
 	s.image = cloneImage(img.config)
 	s.image.Created = nil
 	s.image.Config.OnBuild = nil // consumed by this stage's triggers
