@@ -1,6 +1,7 @@
 package dockerfile2llb
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -40,10 +41,11 @@ func heredocLexer() lexer {
 // expandOrKeep is word with its variables expanded, or word as written
 // when the lexer rejects it (an unclosed quote): what progress names show.
 // With raw quoting more words come back as written than ProcessWord can
-// assume, because an error here keeps the word too: a RUN line without a
-// variable, quotes and all, is most of a real Dockerfile's progress text.
+// assume, because an error here keeps the word too: a RUN line that uses
+// no variable of the stage, quotes, $(...) and shell variables and all, is
+// most of a real Dockerfile's progress text.
 func (l lexer) expandOrKeep(word string, env shell.EnvGetter) string {
-	if l.raw && keptRaw(word) {
+	if l.raw && keptRaw(word, l.Escape(), env) {
 		return word
 	}
 	if out, _, err := l.ProcessWord(word, env); err == nil {
@@ -52,11 +54,31 @@ func (l lexer) expandOrKeep(word string, env shell.EnvGetter) string {
 	return word
 }
 
-// keptRaw reports whether a lexer with raw quotes and escapes returns word
-// as written or fails on it: true for ASCII without NUL or variables.
-func keptRaw(word string) bool {
+// keptRaw reports whether a lexer with raw quotes and escapes, which
+// leaves unset variables as written, returns word as written or fails on
+// it: true for ASCII without NUL in which no variable of env is set, as
+// none is when no name of env appears in it at all. The word of a
+// ${VAR:-word} loses its escapes even so.
+func keptRaw(word string, escape rune, env shell.EnvGetter) bool {
+	dollar, escaped := false, false
 	for i := 0; i < len(word); i++ {
-		if b := word[i]; b == 0 || b >= utf8.RuneSelf || b == '$' {
+		switch b := word[i]; {
+		case b == 0, b >= utf8.RuneSelf:
+			return false
+		case b == '$':
+			dollar = true
+		case rune(b) == escape:
+			escaped = true
+		}
+	}
+	if !dollar {
+		return true
+	}
+	if escaped && strings.Contains(word, "${") {
+		return false
+	}
+	for _, k := range env.Keys() {
+		if strings.Contains(word, k) {
 			return false
 		}
 	}

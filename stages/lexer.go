@@ -22,6 +22,9 @@ func NewLexer(escape rune) Lexer {
 	return Lexer{Lex: shell.NewLex(escape), escape: escape}
 }
 
+// Escape is the Dockerfile's escape token.
+func (l Lexer) Escape() rune { return l.escape }
+
 // ProcessWord is shell.Lex.ProcessWord: a literal word comes back as it
 // is, with nothing unmatched.
 func (l Lexer) ProcessWord(word string, env shell.EnvGetter) (string, map[string]struct{}, error) {

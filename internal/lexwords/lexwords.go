@@ -19,6 +19,11 @@ var handPicked = []string{
 	"caf\xc3\xa9", "bad\xff", "\ufeffbom", "nbsp\u00a0x", "tab\there", "v\vf\fr\rn\nx", "semi;colon|pipe&amp",
 	"~/x", "*.go", "a=b", "#comment", `"a\nb"`, `"a\"b"`, `"end\`, `'a\nb'`, `'open`, `"open`, "\\", "a\\",
 	"``", `"a` + "`" + `nb"`, "<<-EOF x", "a << b", "a<b", "$", "a$", "${", "80/tcp 443/udp",
+	// Variables the environment of the tests (HOME and A) does not set,
+	// beside ones it does, in every form and modifier the lexer knows.
+	"make -j$(nproc)", "$UNSET", "${UNSET}", "${UNSET:-d}", "${UNSET-d}", "${UNSET:+x}", "${UNSET?m}", "${UNSET:?m}",
+	"${UNSET#p}", "${UNSET%%s}", "${UNSET:-$HOME}", "${UNSET:-'q'}", `${UNSET:-"q"}`, `${UNSET:-a\}b}`, "$1 $@ $$ $# $? $-",
+	"${#}", "${}", "${:x}", "$HOMEX", "${HOME}x", `"$UNSET" '$HOME'`, "for f in *; do echo $f; done", "$(( 1 + 2 ))",
 }
 
 // Words is handPicked, then every line of the *.Dockerfile files in dir
