@@ -52,10 +52,17 @@ func (c *converter) lintWithoutGraph() {
 }
 
 func (c *converter) lintOptions() lint.Options {
-	return lint.Options{
+	opt := lint.Options{
 		Linter:    c.lint,
 		BuildArgs: c.opt.BuildArgs,
 	}
+	if c.images != nil {
+		opt.ValidReference = func(ref string) bool {
+			_, err := c.images.normalize(ref)
+			return err == nil
+		}
+	}
+	return opt
 }
 
 // lintImage gives the lint pass the image an edge points at, from the

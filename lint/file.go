@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/containerd/platforms"
-	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -118,8 +117,7 @@ func (c *checker) defaultArgsInFrom() {
 		}
 		bad, seen := invalid[res.Result]
 		if !seen {
-			_, err := reference.ParseNormalizedNamed(res.Result)
-			bad = err != nil
+			bad = !c.validReference(res.Result)
 			invalid[res.Result] = bad
 		}
 		if bad {

@@ -15,6 +15,7 @@
 package lint
 
 import (
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/myorg/multistage/internal/events"
@@ -42,6 +43,10 @@ type Options struct {
 	Image func(e *stages.Edge) *Image
 	// DockerIgnore are the .dockerignore patterns, for CopyIgnoredFile.
 	DockerIgnore []string
+	// ValidReference reports whether ref parses as an image reference. The
+	// converter passes its own parse, which it keeps per name; nil parses
+	// here.
+	ValidReference func(ref string) bool
 }
 
 // NewLinter makes the linter for a Dockerfile: cfg when given (the
@@ -102,6 +107,15 @@ type checker struct {
 	// lex is made on first use (see lexer): a checker runs its rules one
 	// after the other, so one lexer serves them all.
 	lex stages.Lexer
+}
+
+// validReference is Options.ValidReference, or a parse of its own.
+func (c *checker) validReference(ref string) bool {
+	if c.opt.ValidReference != nil {
+		return c.opt.ValidReference(ref)
+	}
+	_, err := reference.ParseNormalizedNamed(ref)
+	return err == nil
 }
 
 // lexer is the checker's lexer; GraphRules never needs one.
