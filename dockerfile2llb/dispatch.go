@@ -10,7 +10,7 @@ import (
 // build sees have their own files (run.go, copy.go, workdir.go, args.go);
 // the rest only change the image config (metadata.go).
 func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instructions.Command) error {
-	if err := c.expandWords(ctx, s, cmd); err != nil {
+	if err := c.expandWords(s, cmd); err != nil {
 		return err
 	}
 	c.commandEvent(s, cmd)
@@ -26,15 +26,13 @@ func (c *converter) dispatch(ctx context.Context, s *stageState, cmd instruction
 	case *instructions.ArgCommand:
 		return c.dispatchArg(ctx, s, cmd)
 	default:
-		return c.dispatchConfig(ctx, s, cmd)
+		return c.dispatchConfig(s, cmd)
 	}
 }
 
 // expandWords expands variables in an instruction's operands with the
 // stage's environment (ENV and ARG so far). ARG expands its own defaults.
-// The environment is read only for a word that uses it: most words are
-// literal, and reading it walks every ENV and ARG of the stage.
-func (c *converter) expandWords(ctx context.Context, s *stageState, cmd instructions.Command) error {
+func (c *converter) expandWords(s *stageState, cmd instructions.Command) error {
 	if _, isArg := cmd.(*instructions.ArgCommand); isArg {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package dockerfile2llb
 
 import (
-	"context"
 	"slices"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -12,7 +11,7 @@ import (
 // startEvents begins reporting a stage's dispatch to the observers (lint
 // rules, outline). It is called once the stage's triggers ran, for a stage
 // converted for its own platform only, so each stage reports once.
-func (c *converter) startEvents(ctx context.Context, s *stageState) {
+func (c *converter) startEvents(s *stageState) {
 	if len(c.observers) == 0 {
 		return
 	}

@@ -1,7 +1,6 @@
 package dockerfile2llb
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 
 // applyExpose records ports as "port/proto". Host IPs and host ports are
 // accepted for compatibility and dropped: an image cannot publish them.
-func (c *converter) applyExpose(ctx context.Context, s *stageState, cmd *instructions.ExposeCommand) (string, error) {
+func (c *converter) applyExpose(s *stageState, cmd *instructions.ExposeCommand) (string, error) {
 	env := s.env
 	var ports []string
 	for _, raw := range cmd.Ports {

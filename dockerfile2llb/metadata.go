@@ -1,7 +1,6 @@
 package dockerfile2llb
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -19,14 +18,14 @@ import (
 
 // dispatchConfig applies an instruction that only changes the image config
 // and records its history entry, which none of them gives a layer.
-func (c *converter) dispatchConfig(ctx context.Context, s *stageState, cmd instructions.Command) error {
+func (c *converter) dispatchConfig(s *stageState, cmd instructions.Command) error {
 	if onbuild, ok := cmd.(*instructions.OnbuildCommand); ok {
 		// A trigger for images built FROM this one; upstream records no
 		// history entry for it.
 		s.image.Config.OnBuild = append(s.image.Config.OnBuild, onbuild.Expression)
 		return nil
 	}
-	createdBy, err := c.applyConfig(ctx, s, cmd)
+	createdBy, err := c.applyConfig(s, cmd)
 	if err != nil {
 		return err
 	}
@@ -36,14 +35,14 @@ func (c *converter) dispatchConfig(ctx context.Context, s *stageState, cmd instr
 
 // applyConfig changes the image config as cmd says and returns cmd's
 // history entry.
-func (c *converter) applyConfig(ctx context.Context, s *stageState, cmd instructions.Command) (string, error) {
+func (c *converter) applyConfig(s *stageState, cmd instructions.Command) (string, error) {
 	switch cmd := cmd.(type) {
 	case *instructions.EnvCommand:
 		return applyEnv(s, cmd), nil
 	case *instructions.LabelCommand:
 		return applyLabel(s, cmd), nil
 	case *instructions.ExposeCommand:
-		return c.applyExpose(ctx, s, cmd)
+		return c.applyExpose(s, cmd)
 	case *instructions.UserCommand:
 		s.state = s.state.User(cmd.User)
 		s.image.Config.User = cmd.User

@@ -80,7 +80,7 @@ func (c *converter) buildStage(ctx context.Context, n *stages.Node, override *oc
 	}
 	s.progress.onbuild = false
 	if override == nil {
-		c.startEvents(ctx, s)
+		c.startEvents(s)
 	}
 	for _, cmd := range n.Stage.Commands {
 		if err := c.dispatch(ctx, s, cmd); err != nil {
