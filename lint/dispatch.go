@@ -51,7 +51,7 @@ func InstructionRules(df *stages.Dockerfile, opt Options) *events.Observer {
 			}
 		},
 		Arg: func(s *events.Stage, cmd *instructions.ArgCommand, kv instructions.KeyValuePairOptional, _ bool) {
-			secretKey(c.lint.WithMergedConfigFromComments(cmd.Comments()), "ARG", kv.Key, cmd.Location())
+			c.secretKey(c.lint.WithMergedConfigFromComments(cmd.Comments()), "ARG", kv.Key, cmd.Location())
 		},
 		Command: func(s *events.Stage, cmd instructions.Command) {
 			lint := c.lint.WithMergedConfigFromComments(cmd.Comments())
@@ -61,7 +61,7 @@ func InstructionRules(df *stages.Dockerfile, opt Options) *events.Observer {
 					if kv.NoDelim {
 						lint.Run(&linter.RuleLegacyKeyValueFormat, cmd.Location(), linter.RuleLegacyKeyValueFormat.Format(cmd.Name()))
 					}
-					secretKey(lint, "ENV", kv.Key, cmd.Location())
+					c.secretKey(lint, "ENV", kv.Key, cmd.Location())
 				}
 			case *instructions.LabelCommand:
 				for _, kv := range cmd.Labels {
@@ -107,8 +107,19 @@ var (
 	secretAllow = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
 
-func secretKey(lint *linter.Linter, instruction, key string, loc []parser.Range) {
-	if secretDeny.MatchString(key) && !secretAllow.MatchString(key) {
+// secretKey reports an ARG or ENV whose name looks like a secret's. The
+// two regexps run once per name: every stage repeats the global ARGs it
+// uses, and stages repeat each other's.
+func (c *checker) secretKey(lint *linter.Linter, instruction, key string, loc []parser.Range) {
+	secret, seen := c.secretNames[key]
+	if !seen {
+		secret = secretDeny.MatchString(key) && !secretAllow.MatchString(key)
+		if c.secretNames == nil {
+			c.secretNames = map[string]bool{}
+		}
+		c.secretNames[key] = secret
+	}
+	if secret {
 		lint.Run(&linter.RuleSecretsUsedInArgOrEnv, loc, linter.RuleSecretsUsedInArgOrEnv.Format(instruction, key))
 	}
 }

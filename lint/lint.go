@@ -107,6 +107,8 @@ type checker struct {
 	// lex is made on first use (see lexer): a checker runs its rules one
 	// after the other, so one lexer serves them all.
 	lex stages.Lexer
+	// secretNames memoises secretKey's verdict per ARG or ENV name.
+	secretNames map[string]bool
 }
 
 // validReference is Options.ValidReference, or a parse of its own.

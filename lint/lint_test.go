@@ -88,6 +88,14 @@ func TestNumericStageReference(t *testing.T) {
 	})
 }
 
+func TestSecretsUsedInArgOrEnv(t *testing.T) {
+	checkRule(t, "SecretsUsedInArgOrEnv", []lintCase{
+		{name: "fires on every use of a name, in every stage", dockerfile: "FROM alpine\nARG API_KEY\nENV API_KEY=x\nFROM alpine\nARG API_KEY\n",
+			want: []string{"SecretsUsedInArgOrEnv line 2", "SecretsUsedInArgOrEnv line 3", "SecretsUsedInArgOrEnv line 5"}},
+		{name: "quiet for an allowed name, however often", dockerfile: "FROM alpine\nARG KEY_FILE\nFROM alpine\nARG KEY_FILE\nARG VERSION\n"},
+	})
+}
+
 func TestUnusedBuildArg(t *testing.T) {
 	checkRule(t, "UnusedBuildArg", []lintCase{
 		{name: "fires", dockerfile: "FROM alpine\nARG USED\n", buildArgs: map[string]string{"USED": "1", "TYPO": "2"},
