@@ -16,9 +16,6 @@ func (c *converter) startEvents(s *stageState) {
 		return
 	}
 	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
-	// Observers read the environment while the event is delivered, so the
-	// state at the time of the call is the event's.
-	s.evEnv = func() events.Env { return s.env }
 	c.emit(s, func(o *events.Observer) {
 		if o.Stage != nil {
 			o.Stage(s.ev)
@@ -46,7 +43,7 @@ func envKnown(n *stages.Node) bool {
 
 // refreshEvent brings the event view of s up to date before an event.
 func (c *converter) refreshEvent(s *stageState) {
-	s.ev.SetEnv(s.evEnv)
+	s.ev.Env = s.env
 	s.ev.HasShell = len(s.image.Config.Shell) > 0
 	s.ev.OS = s.platform.OS
 	if s.ev.OS == "" {

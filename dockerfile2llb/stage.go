@@ -48,8 +48,6 @@ type stageState struct {
 	// ev is the stage as the observers see it; nil while nothing is
 	// reported (triggers, a copy converted for another platform).
 	ev *events.Stage
-	// evEnv reads the stage's environment for ev, made once per stage.
-	evEnv func() events.Env
 }
 
 // dispatchStage converts one stage of the graph for its own platform.

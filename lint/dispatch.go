@@ -44,7 +44,7 @@ func InstructionRules(df *stages.Dockerfile, opt Options) *events.Observer {
 				return // the base image's environment is unknown
 			}
 			lint := c.lint.WithMergedConfigFromComments(cmd.Comments())
-			keys := s.Env().Keys()
+			keys := s.Env.Keys()
 			for _, name := range names {
 				match, _ := suggest.Search(name, keys, true)
 				lint.Run(&linter.RuleUndefinedVar, cmd.Location(), linter.RuleUndefinedVar.Format(name, match))
@@ -128,7 +128,7 @@ func (c *checker) secretKey(lint *linter.Linter, instruction, key string, loc []
 func exposeRules(s *events.Stage, cmd *instructions.ExposeCommand, lint *linter.Linter, c *checker) {
 	lex := c.lexer()
 	for _, word := range cmd.Ports {
-		ports, err := lex.ProcessWords(word, s.Env())
+		ports, err := lex.ProcessWords(word, s.Env)
 		if err != nil {
 			return
 		}

@@ -29,24 +29,8 @@ type Stage struct {
 	OS       string
 	// WorkdirSet is true once a WORKDIR ran in this stage or its parents.
 	WorkdirSet bool
-
-	env     Env
-	loadEnv func() Env
-}
-
-// Env is the stage's environment at the time of the event. It is read
-// from the conversion only when asked for: computing it costs as much as
-// the ENV and ARG instructions so far.
-func (s *Stage) Env() Env {
-	if s.env == nil && s.loadEnv != nil {
-		s.env = s.loadEnv()
-	}
-	return s.env
-}
-
-// SetEnv gives the environment of the next events, to be read with load.
-func (s *Stage) SetEnv(load func() Env) {
-	s.env, s.loadEnv = nil, load
+	// Env is the stage's environment at the time of the event.
+	Env Env
 }
 
 // Observer receives the events of a conversion. Every field may be nil.
