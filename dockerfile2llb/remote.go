@@ -35,6 +35,12 @@ func parseGitSource(src string) (*dfgitutil.GitRef, bool, error) {
 		// parser, which builds an error with a stack for each local path.
 		return nil, false, nil
 	}
+	return parseGitRef(src)
+}
+
+// parseGitRef is parseGitSource without its shortcut: BuildKit's git ref
+// parser, with local-looking refs left to the context.
+func parseGitRef(src string) (*dfgitutil.GitRef, bool, error) {
 	ref, isGit, err := dfgitutil.ParseGitRef(src)
 	if err != nil {
 		if isGit {

@@ -1,10 +1,6 @@
 package dockerfile2llb
 
-import (
-	"testing"
-
-	"github.com/moby/buildkit/frontend/dockerfile/dfgitutil"
-)
+import "testing"
 
 // TestGitSourceShortcut holds parseGitSource's shortcut for sources without
 // a colon to what BuildKit's git ref parser says of them.
@@ -16,21 +12,9 @@ func TestGitSourceShortcut(t *testing.T) {
 		"git://host/r.git#v1:sub", "https://example.com/file.tar.gz", "C:\\path", "a:b",
 	} {
 		ref, isGit, err := parseGitSource(src)
-		wantRef, wantGit, wantErr := slowGitSource(src)
+		wantRef, wantGit, wantErr := parseGitRef(src)
 		if isGit != wantGit || (err == nil) != (wantErr == nil) || (ref == nil) != (wantRef == nil) {
 			t.Errorf("%q: got git=%v err=%v, the parser alone says git=%v err=%v", src, isGit, err, wantGit, wantErr)
 		}
 	}
-}
-
-// slowGitSource is parseGitSource without the shortcut.
-func slowGitSource(src string) (*dfgitutil.GitRef, bool, error) {
-	ref, isGit, err := dfgitutil.ParseGitRef(src)
-	switch {
-	case err != nil && isGit:
-		return nil, false, err
-	case err != nil, ref == nil, ref.IndistinguishableFromLocal:
-		return nil, false, nil
-	}
-	return ref, true, nil
 }
