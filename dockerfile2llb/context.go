@@ -96,7 +96,7 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 	c.buildContext.Output = bctx.Output()
 
 	target.state = target.state.SetMarshalDefaults(c.marshalDefaults()...)
-	if err := checkDaemonCaps(ctx, target.state, c.opt.LLBCaps); err != nil {
+	if err := c.checkDaemonCaps(ctx, target.state); err != nil {
 		return nil, err
 	}
 	target.image.History = target.hist.flatten()

@@ -82,6 +82,8 @@ type converter struct {
 	// buildAll is MULTISTAGE_BUILD_ALL, which every pass drops from the
 	// build args; the passes that honour it read it here.
 	buildAll bool
+	// everyCap memoises daemonHasEveryCap; nil until asked.
+	everyCap *bool
 	epoch    *time.Time
 	// pendingEpoch is a SOURCE_DATE_EPOCH read from a source at build
 	// time; epochContext the named context it names, if any.

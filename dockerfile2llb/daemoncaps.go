@@ -70,8 +70,9 @@ func daemonSupports(caps *apicaps.CapSet, id apicaps.CapID) bool {
 // names their IDs; and the LLB library never records the copy-action
 // capabilities there, so an old daemon would drop a symbolic --chmod and
 // build a file with mode 0 instead of failing.
-func checkDaemonCaps(ctx context.Context, st llb.State, caps *apicaps.CapSet) error {
-	if caps == nil || supportsEverything(caps) {
+func (c *converter) checkDaemonCaps(ctx context.Context, st llb.State) error {
+	caps := c.opt.LLBCaps
+	if caps == nil || c.daemonHasEveryCap() {
 		return nil
 	}
 	def, err := st.Marshal(ctx, llb.WithCaps(*caps))
@@ -98,6 +99,16 @@ func checkDaemonCaps(ctx context.Context, st llb.State, caps *apicaps.CapSet) er
 		return nil
 	}
 	return first.error()
+}
+
+// daemonHasEveryCap is supportsEverything for the converter's daemon, asked
+// once: the target and every off-path stage are checked.
+func (c *converter) daemonHasEveryCap() bool {
+	if c.everyCap == nil {
+		v := supportsEverything(c.opt.LLBCaps)
+		c.everyCap = &v
+	}
+	return *c.everyCap
 }
 
 // supportsEverything reports a daemon with every LLB capability this

@@ -42,7 +42,7 @@ func (c *converter) offPath(ctx context.Context) ([]OffPathStage, error) {
 			continue
 		}
 		st := s.state.SetMarshalDefaults(c.marshalDefaults()...)
-		if err := checkDaemonCaps(ctx, st, c.opt.LLBCaps); err != nil {
+		if err := c.checkDaemonCaps(ctx, st); err != nil {
 			return nil, err
 		}
 		out = append(out, OffPathStage{Node: n, State: st})
