@@ -23,13 +23,16 @@ start=$SECONDS
 log() { printf '[test] %s\n' "$*" >&2; }
 
 BUILDKIT_HOST_WAS_SET=${BUILDKIT_HOST:+1}
-envfile= oldbuild= oldbuild_pgid=
+envfile= oldbuild= oldbuild_pgid= summary=
 cleanup() {
 	if [[ -n $oldbuild_pgid ]] && kill -0 "$oldbuild_pgid" 2>/dev/null; then
 		log "stopping the old-daemon build still running (it starts again next time)"
 		kill -- "-$oldbuild_pgid" 2>/dev/null || true
+		# Until its half-built copy in the tool cache is removed.
+		wait "$oldbuild_pgid" 2>/dev/null || true
 	fi
 	if [[ -n $oldbuild ]]; then rm -rf "$oldbuild"; fi
+	if [[ -n $summary ]]; then rm -rf "$summary"; fi
 	if [[ -n $envfile ]]; then hack/env.sh down "$envfile" || true; fi
 }
 trap cleanup EXIT
@@ -101,6 +104,5 @@ fi
 log "total $((SECONDS - start))s"
 # The per-package counts come last, where they are seen.
 cat "$summary/report" >&2 2>/dev/null || true
-rm -rf "$summary"
 ((rc == 0)) || exit "$rc"
 exit "$crc"

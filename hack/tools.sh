@@ -101,6 +101,10 @@ tools_build_in() {
 	mkdir -p "$MULTISTAGE_TOOLS"
 	local work
 	work=$(mktemp -d "$MULTISTAGE_TOOLS/.build-$name.XXXXXX")
+	# A stopped build (hack/test.sh stops a background one) leaves no
+	# half-built copy in the cache.
+	# shellcheck disable=SC2064 # $work is expanded now, on purpose
+	trap "rm -rf '$work'; exit 143" TERM INT
 	tools_log "building $name $version from the Go module proxy: first run only, a few minutes on 2 cores; cached in $out"
 	local start=$SECONDS
 	tools_module_copy "$module@$version" "$work/src"
@@ -114,6 +118,7 @@ tools_build_in() {
 	rm -rf "$out"
 	mv "$work/out" "$out"
 	rm -rf "$work"
+	trap - TERM INT
 	tools_log "built $name $version in $((SECONDS - start))s"
 }
 
