@@ -30,12 +30,12 @@ type daemonSpec struct {
 	grace  time.Duration
 }
 
-// startDaemon starts spec with all its state in a fresh directory and
-// returns that directory once the daemon is ready. Whatever happens to the
+// startDaemon starts spec with all its state in a fresh directory (given
+// to spec.command) and returns once the daemon is ready. Whatever happens to the
 // test from here on, its cleanup stops the daemon's whole process group
 // (so no child outlives it), unmounts what it left and removes the
 // directory.
-func startDaemon(t *testing.T, spec daemonSpec) string {
+func startDaemon(t *testing.T, spec daemonSpec) {
 	t.Helper()
 	// Not t.TempDir: socket paths must stay short, and the state holds
 	// mounts that must go before the directory can.
@@ -79,7 +79,6 @@ func startDaemon(t *testing.T, spec daemonSpec) string {
 		}
 	})
 	waitReady(t, spec)
-	return dir
 }
 
 // waitReady polls spec.ready until it answers nil, failing the test after

@@ -20,7 +20,6 @@ import (
 // as its docker.io mirror, so the frontend image and the base images
 // resolve as on the main daemon.
 type node struct {
-	dir  string // its state, removed when the test ends
 	sock string // unix://...
 	tcp  string // tcp://127.0.0.1:PORT
 }
@@ -49,7 +48,7 @@ func startNode(t *testing.T, e *environment, opt nodeOpt) *node {
 		bin = os.Getenv("MULTISTAGE_BUILDKITD")
 	}
 	n := &node{tcp: "tcp://127.0.0.1:" + freePort(t)}
-	n.dir = startDaemon(t, daemonSpec{
+	startDaemon(t, daemonSpec{
 		name:   "buildkitd",
 		prefix: "msnode",
 		command: func(t *testing.T, dir string) ([]string, []string) {
