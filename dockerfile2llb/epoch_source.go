@@ -66,7 +66,7 @@ func (c *converter) epochStageSource(n *stages.Node) (*llb.State, error) {
 // holds every global already, and an ARG without a value keeps what an
 // earlier one of its name gave.
 func (c *converter) epochStageArgs(cmd *instructions.ArgCommand, env *stages.Args) error {
-	scope := func() (shell.EnvGetter, error) { return env, nil }
+	scope := func() shell.EnvGetter { return env }
 	for _, a := range cmd.Args {
 		v, err := stages.StageArgValue(&c.lex, a, c.opt.BuildArgs, nil, scope)
 		if err != nil {

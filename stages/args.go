@@ -149,16 +149,12 @@ type StageArg struct {
 // (global may be nil), else none. It is the one place that order is
 // written: the converter, the --from scopes and the SOURCE_DATE_EPOCH stage
 // all read it.
-func StageArgValue(lex WordProcessor, arg instructions.KeyValuePairOptional, buildArgs map[string]string, global *Args, env func() (shell.EnvGetter, error)) (StageArg, error) {
+func StageArgValue(lex WordProcessor, arg instructions.KeyValuePairOptional, buildArgs map[string]string, global *Args, env func() shell.EnvGetter) (StageArg, error) {
 	if v, ok := buildArgs[arg.Key]; ok {
 		return StageArg{Value: &v, From: ArgBuildArg}, nil
 	}
 	if arg.Value != nil {
-		scope, err := env()
-		if err != nil {
-			return StageArg{}, err
-		}
-		v, unmatched, err := lex.ProcessWord(*arg.Value, scope)
+		v, unmatched, err := lex.ProcessWord(*arg.Value, env())
 		return StageArg{Value: &v, From: ArgDefault, Unmatched: unmatched}, err
 	}
 	if global != nil {

@@ -143,14 +143,14 @@ func (s *fromScope) declare(n *parser.Node, lex Lexer, buildArgs map[string]stri
 
 // known is what an ARG default in the stage reads: the stage's ARGs so
 // far whose values are known.
-func (s *fromScope) known() (shell.EnvGetter, error) {
+func (s *fromScope) known() shell.EnvGetter {
 	known := NewArgs()
 	for _, k := range slices.Sorted(maps.Keys(s.args)) {
 		if a := s.args[k]; a.value != nil && a.why == "" {
 			known.Set(k, *a.value)
 		}
 	}
-	return known, nil
+	return known
 }
 
 // whyUnknown says what the default of ARG key needed that is not known
