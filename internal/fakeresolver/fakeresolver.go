@@ -85,11 +85,18 @@ func New() *Resolver {
 // "docker.io/library/alpine:latest" for "alpine". Unparsable refs are
 // returned unchanged.
 func Normalize(ref string) string {
-	named, err := reference.ParseNormalizedNamed(ref)
+	key, _, _ := normalizeNamed(ref)
+	return key
+}
+
+// normalizeNamed is Normalize with the parsed reference, or the parse
+// error beside ref unchanged.
+func normalizeNamed(ref string) (key string, named reference.Named, err error) {
+	named, err = reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return ref
+		return ref, nil, err
 	}
-	return reference.TagNameOnly(named).String()
+	return reference.TagNameOnly(named).String(), named, nil
 }
 
 // Register makes ref resolve to img (Architecture/OS/Variant are filled
@@ -114,11 +121,7 @@ func (r *Resolver) ResolveImageConfig(ctx context.Context, ref string, opt sourc
 	// One parse serves the key, the validity check and a pinned digest: the
 	// speed table times this fake with the converters, and it should cost
 	// as little of that as it can.
-	named, parseErr := reference.ParseNormalizedNamed(ref)
-	key := ref
-	if parseErr == nil {
-		key = reference.TagNameOnly(named).String()
-	}
+	key, named, parseErr := normalizeNamed(ref)
 	var p ocispecs.Platform
 	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
 		p = *opt.ImageOpt.Platform
