@@ -88,6 +88,15 @@ func TestNumericStageReference(t *testing.T) {
 	})
 }
 
+func TestInvalidDefaultArgInFrom(t *testing.T) {
+	checkRule(t, "InvalidDefaultArgInFrom", []lintCase{
+		{name: "fires when only the build arg makes the name valid", dockerfile: "ARG IMG\nFROM ${IMG}\n",
+			buildArgs: map[string]string{"IMG": "alpine"}, want: []string{"InvalidDefaultArgInFrom line 2"}},
+		{name: "quiet with a valid default", dockerfile: "ARG IMG=alpine\nFROM ${IMG}\n", buildArgs: map[string]string{"IMG": "busybox"}},
+		{name: "quiet on a stage name", dockerfile: "FROM alpine AS build\nFROM build\n"},
+	})
+}
+
 func TestSecretsUsedInArgOrEnv(t *testing.T) {
 	checkRule(t, "SecretsUsedInArgOrEnv", []lintCase{
 		{name: "fires on every use of a name, in every stage", dockerfile: "FROM alpine\nARG API_KEY\nENV API_KEY=x\nFROM alpine\nARG API_KEY\n",
