@@ -24,9 +24,9 @@ import (
 	"github.com/myorg/multistage/subrequests"
 )
 
-// reference is how a subrequest used to be answered, without the gateway's
-// table: dockerui's own handler around the dockerfile2llb entry point, or
-// the graph's metadata.
+// reference answers a subrequest without the gateway's table: dockerui's
+// own handler around the dockerfile2llb entry point, or the graph's
+// metadata.
 type reference func(ctx context.Context, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt) (*client.Result, error)
 
 func viaDockerui(h func(dt []byte, opt dockerfile2llb.ConvertOpt) dockerui.RequestHandler) reference {
@@ -38,27 +38,31 @@ func viaDockerui(h func(dt []byte, opt dockerfile2llb.ConvertOpt) dockerui.Reque
 
 // Every subrequest upstream's Dockerfile frontend answers, and our
 // frontend.graph, goes through the gateway's one table: each answer is,
-// byte for byte, what the route it replaced gives; describe lists exactly
-// the requests answered; the one upstream request we do not answer fails
-// as dockerui fails it.
+// byte for byte, what its entry point gives without the table, and shows
+// that the request's options reached it; describe lists exactly the
+// requests answered; the one upstream request we do not answer fails as
+// dockerui fails it.
 func TestEverySubrequestThroughTheTable(t *testing.T) {
 	cases := []struct {
 		def  bksubrequests.Request
 		opts map[string]string
 		ref  reference // nil: not answered
+		// shows is in the answer's result.json only when the options
+		// reached the entry point (or, for targets, the file did).
+		shows string
 	}{
 		{def: outline.SubrequestsOutlineDefinition, opts: map[string]string{"target": "build", "build-arg:VERSION": "1.0"},
 			ref: viaDockerui(func(dt []byte, opt dockerfile2llb.ConvertOpt) dockerui.RequestHandler {
 				return dockerui.RequestHandler{Outline: func(ctx context.Context) (*outline.Outline, error) { return dockerfile2llb.Outline(ctx, dt, opt) }}
-			})},
+			}), shows: `"value": "1.0"`},
 		{def: targets.SubrequestsTargetsDefinition,
 			ref: viaDockerui(func(dt []byte, opt dockerfile2llb.ConvertOpt) dockerui.RequestHandler {
 				return dockerui.RequestHandler{ListTargets: func(ctx context.Context) (*targets.List, error) { return dockerfile2llb.ListTargets(ctx, dt) }}
-			})},
+			}), shows: `"description": "is the shipped image."`},
 		{def: lint.SubrequestLintDefinition, opts: map[string]string{"build-arg:UNUSED": "x"},
 			ref: viaDockerui(func(dt []byte, opt dockerfile2llb.ConvertOpt) dockerui.RequestHandler {
 				return dockerui.RequestHandler{Lint: func(ctx context.Context) (*lint.LintResults, error) { return dockerfile2llb.Lint(ctx, dt, opt) }}
-			})},
+			}), shows: `Build arg \"UNUSED\" is given`},
 		{def: subrequests.GraphDefinition, opts: map[string]string{"target": "build"},
 			ref: func(ctx context.Context, bc *dockerui.Client, dt []byte, opt dockerfile2llb.ConvertOpt) (*client.Result, error) {
 				g, err := dockerfile2llb.StageGraph(ctx, dt, opt)
@@ -67,7 +71,7 @@ func TestEverySubrequestThroughTheTable(t *testing.T) {
 				}
 				md, err := subrequests.GraphMetadata(g)
 				return &client.Result{Metadata: md}, err
-			}},
+			}, shows: `"target": "stage-2"`},
 		{def: bksubrequests.SubrequestsDescribeDefinition},
 		{def: convertllb.SubrequestConvertLLBDefinition},
 	}
@@ -108,6 +112,9 @@ func TestEverySubrequestThroughTheTable(t *testing.T) {
 			default:
 				if err != nil {
 					t.Fatal(err)
+				}
+				if !bytes.Contains(got.Metadata["result.json"], []byte(tc.shows)) {
+					t.Errorf("result.json does not show %s:\n%s", tc.shows, got.Metadata["result.json"])
 				}
 				want := referenceAnswer(t, c, tc.ref)
 				if string(got.Metadata["version"]) != tc.def.Version {
