@@ -87,25 +87,23 @@ func TestSourceDateEpochMainContext(t *testing.T) {
 	e := requireEnv(t)
 	t.Parallel()
 	const lastModified = 1700000201
-	for _, m := range baseModes {
-		t.Run(string(m), func(t *testing.T) {
-			s := &scenario{
-				dockerfile: "FROM busybox\nARG SOURCE_DATE_EPOCH\nRUN echo -n \"$SOURCE_DATE_EPOCH\" > /epoch\n",
-				buildArgs:  map[string]string{"SOURCE_DATE_EPOCH": "context"},
-			}
-			// The Dockerfile (line 1 the mode's) travels in the context
-			// downloaded from srv; the local copy goes unread.
-			srv := serveEpochFiles(t, map[string]epochFile{
-				"/context.tar": {content: tarOf(t, tarEntry{"Dockerfile", s.dockerfileFor(t, e, m), lastModified - 60}), lastModified: lastModified},
-			})
-			s.attrs = map[string]string{"context": srv + "/context.tar"}
-			r := s.mustBuild(t, e, m)
-			wantFile(t, r, "epoch", strconv.Itoa(lastModified))
-			if r.image == nil || r.image.Created == nil || r.image.Created.Unix() != lastModified {
-				t.Errorf("image created %v, want %s", createdOf(r), time.Unix(lastModified, 0).UTC())
-			}
+	forEachMode(t, e, baseModes, func(t *testing.T, m mode) {
+		s := &scenario{
+			dockerfile: "FROM busybox\nARG SOURCE_DATE_EPOCH\nRUN echo -n \"$SOURCE_DATE_EPOCH\" > /epoch\n",
+			buildArgs:  map[string]string{"SOURCE_DATE_EPOCH": "context"},
+		}
+		// The Dockerfile (line 1 the mode's) travels in the context
+		// downloaded from srv; the local copy goes unread.
+		srv := serveEpochFiles(t, map[string]epochFile{
+			"/context.tar": {content: tarOf(t, tarEntry{"Dockerfile", s.dockerfileFor(t, e, m), lastModified - 60}), lastModified: lastModified},
 		})
-	}
+		s.attrs = map[string]string{"context": srv + "/context.tar"}
+		r := s.mustBuild(t, e, m)
+		wantFile(t, r, "epoch", strconv.Itoa(lastModified))
+		if r.image == nil || r.image.Created == nil || r.image.Created.Unix() != lastModified {
+			t.Errorf("image created %v, want %s", createdOf(r), time.Unix(lastModified, 0).UTC())
+		}
+	})
 }
 
 func createdOf(r *result) any {

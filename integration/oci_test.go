@@ -116,6 +116,21 @@ func (l *ociLayout) manifests() ([]ocispecs.Descriptor, error) {
 	return out, nil
 }
 
+// images is manifests without the attestation manifests.
+func (l *ociLayout) images() ([]ocispecs.Descriptor, error) {
+	all, err := l.manifests()
+	if err != nil {
+		return nil, err
+	}
+	var out []ocispecs.Descriptor
+	for _, d := range all {
+		if !isAttestation(d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // isAttestation tells an attestation manifest (BuildKit's provenance or
 // SBOM) from an image's.
 func isAttestation(d ocispecs.Descriptor) bool {
@@ -144,15 +159,9 @@ func readOCI(path string) (*ociResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := l.manifests()
+	manifests, err := l.images()
 	if err != nil {
 		return nil, err
-	}
-	var manifests []ocispecs.Descriptor
-	for _, d := range all {
-		if !isAttestation(d) {
-			manifests = append(manifests, d)
-		}
 	}
 	if len(manifests) == 0 {
 		return nil, fmt.Errorf("%s holds no image", path)
@@ -241,7 +250,7 @@ func exportedConfig(t *testing.T, r *result) *dockerspec.DockerOCIImage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	manifests, err := l.manifests()
+	manifests, err := l.images()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,15 +268,15 @@ func exportedConfig(t *testing.T, r *result) *dockerspec.DockerOCIImage {
 	return &img
 }
 
-// ociIndexPlatforms lists "os/arch" of every manifest under the OCI
-// layout's index that names a platform (attestations as unknown/unknown).
+// ociIndexPlatforms lists "os/arch" of every image manifest under the OCI
+// layout's index that names a platform.
 func ociIndexPlatforms(t *testing.T, path string) []string {
 	t.Helper()
 	l, err := openOCI(path, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	manifests, err := l.manifests()
+	manifests, err := l.images()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +302,7 @@ func sbomPredicateNames(path string) ([]string, error) {
 	}
 	var names []string
 	for _, d := range manifests {
-		if d.Annotations["vnd.docker.reference.type"] != "attestation-manifest" {
+		if !isAttestation(d) {
 			continue
 		}
 		var mf ocispecs.Manifest

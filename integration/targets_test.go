@@ -134,22 +134,17 @@ var cachedBaseStep = regexp.MustCompile(`(?m)^#\d+ \[base[^\]]*\] RUN .* CACHED$
 
 func TestSharedRunOnce(t *testing.T) {
 	e := requireEnv(t)
-	for _, m := range []mode{modeInProcess, modeGateway, modeSyntax} {
-		t.Run(string(m), func(t *testing.T) {
-			s := &scenario{name: "shared-run-once", dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"local"},
-				buildArgs: map[string]string{"NONCE": string(m) + freshNonce(t)}}
-			r, errText, err := s.build(t, e, m)
-			if err != nil {
-				t.Fatalf("%s\n%s", errText, r.log)
-			}
-			if a, b := r.file(t, "test/rand"), r.file(t, "lint/rand"); a != b || a == "" {
-				t.Fatalf("the shared RUN ran more than once: %q vs %q", a, b)
-			}
-			if cached := cachedBaseStep.FindAllString(r.log, -1); len(cached) != 0 {
-				t.Fatalf("the shared stage came from the cache (%q), so this build proves nothing:\n%s", cached, r.log)
-			}
-		})
-	}
+	forEachMode(t, e, []mode{modeInProcess, modeGateway, modeSyntax}, func(t *testing.T, m mode) {
+		s := &scenario{name: "shared-run-once", dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"local"},
+			buildArgs: map[string]string{"NONCE": string(m) + freshNonce(t)}}
+		r := s.mustBuild(t, e, m)
+		if a, b := r.file(t, "test/rand"), r.file(t, "lint/rand"); a != b || a == "" {
+			t.Fatalf("the shared RUN ran more than once: %q vs %q", a, b)
+		}
+		if cached := cachedBaseStep.FindAllString(r.log, -1); len(cached) != 0 {
+			t.Fatalf("the shared stage came from the cache (%q), so this build proves nothing:\n%s", cached, r.log)
+		}
+	})
 }
 
 func tarNames(t *testing.T, path string) []string {
@@ -167,30 +162,17 @@ func tarNames(t *testing.T, path string) []string {
 // and without the stage name; docker refuses a manifest list.
 func TestSeveralTargetsImageOutputs(t *testing.T) {
 	e := requireEnv(t)
-	for _, m := range []mode{modeInProcess, modeGateway, modeSyntax, modeBuildx} {
-		t.Run(string(m), func(t *testing.T) {
-			if m == modeBuildx && e.builder == "" {
-				t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set, so there is no buildx")
-			}
-			s := &scenario{dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"oci"}, buildArgs: map[string]string{"NONCE": "oci"}}
-			r, errText, err := s.build(t, e, m)
-			if err != nil {
-				t.Fatalf("%s\n%s", errText, r.log)
-			}
-			var platforms []string
-			for _, p := range ociIndexPlatforms(t, r.oci) {
-				if p != "unknown/unknown" { // attestation manifests (buildx)
-					platforms = append(platforms, p)
-				}
-			}
-			if !slices.Equal(platforms, []string{"linux/amd64", "linux/amd64"}) {
-				t.Errorf("oci index platforms %v, want one linux/amd64 manifest per target", platforms)
-			}
-			s.outputs = []string{"docker"}
-			_, errText, err = s.build(t, e, m)
-			if err == nil || !strings.Contains(errText, "docker exporter does not currently support exporting manifest lists") {
-				t.Errorf("docker export: %v %s", err, errText)
-			}
-		})
-	}
+	forEachMode(t, e, withBuildx([]mode{modeInProcess, modeGateway, modeSyntax}), func(t *testing.T, m mode) {
+		s := &scenario{dockerfile: sharedBaseDockerfile, target: "test,lint", outputs: []string{"oci"}, buildArgs: map[string]string{"NONCE": "oci"}}
+		r := s.mustBuild(t, e, m)
+		platforms := ociIndexPlatforms(t, r.oci)
+		if !slices.Equal(platforms, []string{"linux/amd64", "linux/amd64"}) {
+			t.Errorf("oci index platforms %v, want one linux/amd64 manifest per target", platforms)
+		}
+		s.outputs = []string{"docker"}
+		_, errText, err := s.build(t, e, m)
+		if err == nil || !strings.Contains(errText, "docker exporter does not currently support exporting manifest lists") {
+			t.Errorf("docker export: %v %s", err, errText)
+		}
+	})
 }
