@@ -154,8 +154,9 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.df, c.lex = df, newLexer(df.EscapeToken)
-	c.progressLex, c.heredocLex = progressLexer(df.EscapeToken), heredocLexer()
+	// Every lexer of the conversion draws on the file's expansion budget.
+	c.df, c.lex = df, newLexer(df.NewLex())
+	c.progressLex, c.heredocLex = progressLexer(df.NewLex()), heredocLexer(df.NewLex())
 	c.graph, err = stages.Build(stages.FromDockerfile(df, opt.Target, c.hasNamedContext))
 	if err != nil {
 		c.lintWithoutGraph()

@@ -17,14 +17,14 @@ type lexer struct {
 	raw bool
 }
 
-func newLexer(escape rune) lexer {
-	return lexer{Lexer: stages.NewLexer(escape)}
+func newLexer(l stages.Lexer) lexer {
+	return lexer{Lexer: l}
 }
 
 // progressLexer expands progress names without touching quotes or
 // escapes, and leaves unset variables as written.
-func progressLexer(escape rune) lexer {
-	l := newLexer(escape)
+func progressLexer(fresh stages.Lexer) lexer {
+	l := newLexer(fresh)
 	l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
 	l.raw = true
 	return l
@@ -32,8 +32,8 @@ func progressLexer(escape rune) lexer {
 
 // heredocLexer replaces only variables: heredoc bodies keep their quotes.
 // Its escape is always a backslash, whatever the Dockerfile's.
-func heredocLexer() lexer {
-	l := newLexer('\\')
+func heredocLexer(file stages.Lexer) lexer {
+	l := newLexer(file.WithEscape('\\'))
 	l.SkipProcessQuotes = true
 	return l
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/myorg/multistage/internal/lexwords"
+	"github.com/myorg/multistage/stages"
 )
 
 // TestLexerShortcut holds the converter's lexers (stages.Lexer in the modes
@@ -23,16 +24,16 @@ func TestLexerShortcut(t *testing.T) {
 	}
 	// Each mode is the converter's lexer and BuildKit's, set up alike.
 	modes := map[string]func(escape rune) (lexer, *shell.Lex){
-		"default": func(escape rune) (lexer, *shell.Lex) { return newLexer(escape), shell.NewLex(escape) },
+		"default": func(escape rune) (lexer, *shell.Lex) { return newLexer(stages.NewLexer(escape)), shell.NewLex(escape) },
 		"progress": func(escape rune) (lexer, *shell.Lex) {
 			l := shell.NewLex(escape)
 			l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true
-			return progressLexer(escape), l
+			return progressLexer(stages.NewLexer(escape)), l
 		},
 		"heredoc body": func(rune) (lexer, *shell.Lex) {
 			l := shell.NewLex('\\')
 			l.SkipProcessQuotes = true
-			return heredocLexer(), l
+			return heredocLexer(stages.NewLexer('\\')), l
 		},
 	}
 	for _, escape := range []rune{'\\', '`'} {

@@ -12,15 +12,30 @@ import (
 // lexer would change, and its rune-by-rune scanner allocates on every
 // word. A literal word is answered here with what shell.Lex answers for
 // it. Like shell.Lex it is not safe for concurrent use.
+//
+// Every word that is not literal passes the expansion limits (limits.go)
+// before the lexer sees it.
 type Lexer struct {
 	*shell.Lex
 	escape rune
+	// budget is the file's share of MaxFileExpansion, shared by every
+	// lexer of one Dockerfile.
+	budget *expansionBudget
 }
 
-// NewLexer is a Lexer for a Dockerfile whose escape token is escape.
+// NewLexer is a Lexer for a Dockerfile whose escape token is escape, with
+// a budget of its own.
 func NewLexer(escape rune) Lexer {
-	return Lexer{Lex: shell.NewLex(escape), escape: escape}
+	return newLexer(escape, newExpansionBudget())
 }
+
+func newLexer(escape rune, budget *expansionBudget) Lexer {
+	return Lexer{Lex: shell.NewLex(escape), escape: escape, budget: budget}
+}
+
+// WithEscape is a new lexer for escape that shares l's budget: the same
+// Dockerfile read with another escape token (heredoc bodies).
+func (l Lexer) WithEscape(escape rune) Lexer { return newLexer(escape, l.budget) }
 
 // Escape is the Dockerfile's escape token.
 func (l Lexer) Escape() rune { return l.escape }
@@ -31,7 +46,15 @@ func (l Lexer) ProcessWord(word string, env shell.EnvGetter) (string, map[string
 	if l.literal(word) {
 		return word, nil, nil
 	}
-	return l.Lex.ProcessWord(word, env)
+	env, check, err := guard(word, l.escape, env, l.budget)
+	if err != nil {
+		return "", nil, err
+	}
+	out, unmatched, err := l.Lex.ProcessWord(word, env)
+	if over := check(); over != nil {
+		err = over // what the lexer said was about emptied values
+	}
+	return out, unmatched, err
 }
 
 // ProcessWordWithMatches is shell.Lex.ProcessWordWithMatches: a literal
@@ -41,7 +64,15 @@ func (l Lexer) ProcessWordWithMatches(word string, env shell.EnvGetter) (shell.P
 	if l.literal(word) {
 		return shell.ProcessWordResult{Result: word, Words: literalWords(word)}, nil
 	}
-	return l.Lex.ProcessWordWithMatches(word, env)
+	env, check, err := guard(word, l.escape, env, l.budget)
+	if err != nil {
+		return shell.ProcessWordResult{}, err
+	}
+	res, err := l.Lex.ProcessWordWithMatches(word, env)
+	if over := check(); over != nil {
+		err = over // what the lexer said was about emptied values
+	}
+	return res, err
 }
 
 // ProcessWords is shell.Lex.ProcessWords: a literal word is split at
@@ -50,7 +81,15 @@ func (l Lexer) ProcessWords(word string, env shell.EnvGetter) ([]string, error) 
 	if l.literal(word) {
 		return literalWords(word), nil
 	}
-	return l.Lex.ProcessWords(word, env)
+	env, check, err := guard(word, l.escape, env, l.budget)
+	if err != nil {
+		return nil, err
+	}
+	words, err := l.Lex.ProcessWords(word, env)
+	if over := check(); over != nil {
+		err = over // what the lexer said was about emptied values
+	}
+	return words, err
 }
 
 // literal reports whether the lexer, in any of its modes, leaves word

@@ -36,6 +36,8 @@ type Dockerfile struct {
 	// fromScopes are the scopes of the --from values that use variables,
 	// by line: the stage's ARGs above them, then GlobalArgs.
 	fromScopes map[int]*fromScope
+	// budget is the file's MaxFileExpansion, shared by its lexers.
+	budget *expansionBudget
 }
 
 // ParseOpt carries what the global ARG scope depends on.
@@ -56,7 +58,7 @@ type ParseOpt struct {
 
 // NewLex returns a fresh lexer for this Dockerfile. Lexers are not safe for
 // concurrent use: each analysis takes one and uses it for all its words.
-func (d *Dockerfile) NewLex() Lexer { return NewLexer(d.EscapeToken) }
+func (d *Dockerfile) NewLex() Lexer { return newLexer(d.EscapeToken, d.budget) }
 
 // Parse parses dt into stages and evaluates the global ARG scope.
 func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
@@ -84,7 +86,7 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	} else {
 		auto.Set("TARGETSTAGE", targetStageArg(ast.AST, opt.Target))
 	}
-	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto}
+	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto, budget: newExpansionBudget()}
 	lex := d.NewLex()
 
 	var root *parser.Node

@@ -1,0 +1,140 @@
+package dockerfile2llb_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// limitInput is a Dockerfile that passes one of the documented limits
+// (stages/limits.go). Upstream is not run on these: several of them run
+// it out of memory or kill it with a stack overflow.
+type limitInput struct {
+	name  string
+	df    string
+	args  map[string]string
+	want  []string // substrings of the error: the limit, the variable
+	lines []int
+}
+
+// doubling is the ARG chain A0=x... A<n>=${A<n-1>}${A<n-1>}, one per line
+// from line first, each twice as long as the one before.
+func doubling(n int) string {
+	var b strings.Builder
+	b.WriteString("ARG A0=xxxxxxxxxx\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "ARG A%d=${A%d}${A%d}\n", i, i-1, i-1)
+	}
+	return b.String()
+}
+
+// nested is ${V:-${V:-...x...}} with n levels, continued on a new line
+// every 1,000 levels: BuildKit's parser takes no line over 64 KiB, but a
+// continued instruction has no such limit.
+func nested(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString("${V:-")
+		if i%1000 == 999 {
+			b.WriteString("\\\n")
+		}
+	}
+	b.WriteString("x")
+	for i := 0; i < n; i++ {
+		b.WriteString("}")
+		if i%1000 == 999 {
+			b.WriteString("\\\n")
+		}
+	}
+	return b.String()
+}
+
+// span is the lines from first to last.
+func span(first, last int) []int {
+	var out []int
+	for l := first; l <= last; l++ {
+		out = append(out, l)
+	}
+	return out
+}
+
+var limitInputs = []limitInput{
+	{
+		name:  "arg-bomb-global-unused",
+		df:    doubling(40) + "FROM busybox\nRUN true\n",
+		want:  []string{"$A16", "1,048,576 bytes"},
+		lines: []int{18},
+	},
+	{
+		name:  "arg-bomb-stage",
+		df:    "FROM busybox\n" + doubling(40) + "RUN true\n",
+		want:  []string{"$A16", "1,048,576 bytes"},
+		lines: []int{19},
+	},
+	{
+		name:  "nesting-over-the-limit",
+		df:    "FROM busybox\nRUN echo " + nested(65) + "\nWORKDIR " + nested(65) + "\n",
+		want:  []string{"nesting of ${...}", "65 levels", "64 levels"},
+		lines: []int{3},
+	},
+	{
+		// 600,000 levels: a stack overflow in the shell lexer without
+		// the guard, which no recover() can catch.
+		name:  "nesting-600000",
+		df:    "FROM busybox\nENV V=" + nested(600000) + "\n",
+		want:  []string{"number of ${ in one word", "600,000 substitutions", "20,000 substitutions"},
+		lines: span(2, 1202), // the ENV, continued over 1,201 lines
+	},
+	{
+		name:  "nesting-in-global-arg",
+		df:    "ARG V=" + nested(100) + "\nFROM busybox\n",
+		want:  []string{"nesting of ${...}", "100 levels"},
+		lines: []int{1},
+	},
+	{
+		name:  "pattern-substitution",
+		df:    "FROM busybox\nARG B=" + strings.Repeat("a", 30000) + "\nENV X=${B//" + strings.Repeat("*a", 15000) + "b/x}\n",
+		want:  []string{"pattern substitution", "$B", "16,777,216 steps"},
+		lines: []int{3},
+	},
+	{
+		name:  "env-grows-on-every-line",
+		df:    "FROM busybox\nENV P=x\n" + strings.Repeat("ENV P=${P}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", 2000),
+		want:  []string{"$P", "67,108,864 bytes", "the text variables put into the Dockerfile's words"},
+		lines: []int{1245},
+	},
+	{
+		name:  "build-arg-too-large-for-one-word",
+		df:    "FROM busybox\nARG BIG\nENV X=${BIG}${BIG}\n",
+		args:  map[string]string{"BIG": strings.Repeat("b", 600<<10)},
+		want:  []string{"$BIG", "1,048,576 bytes"},
+		lines: []int{3},
+	},
+}
+
+// TestLimits checks that each limit, once passed, fails the conversion
+// with an error naming the limit, the variable and the line.
+func TestLimits(t *testing.T) {
+	for _, li := range limitInputs {
+		t.Run(li.name, func(t *testing.T) {
+			dc := diffCase{Name: li.name, Data: []byte(li.df), Opts: caseOpts{BuildArgs: li.args}}
+			our := runConverter(ourConverter, dc)
+			if our.Err == nil {
+				t.Fatalf("converted; want an error containing %q on lines %v", li.want, li.lines)
+			}
+			msg := our.Err.Error()
+			if len(msg) > 2000 {
+				t.Errorf("error is %d bytes long; it must stay short whatever the input", len(msg))
+			}
+			for _, w := range li.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %.500q does not contain %q", msg, w)
+				}
+			}
+			if got := errorLines(our.Err); !slices.Equal(got, li.lines) {
+				t.Errorf("error names lines %v, want %v: %.500s", got, li.lines, msg)
+			}
+		})
+	}
+}

@@ -1,0 +1,200 @@
+package stages
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// The limits below bound what one Dockerfile can make the frontend do. No
+// real Dockerfile comes near them (TestLimitsLeaveRealFilesAlone measures
+// the real-world corpus against each), and each one that is reached fails
+// the build with an error naming the line, the variable and the limit,
+// instead of a frontend that runs out of memory, spins for minutes, or
+// dies of a stack overflow the Go runtime cannot recover from.
+const (
+	// MaxWordExpansion is how many bytes variables may put into one
+	// expanded word. Values that double on every ARG line pass it after
+	// about twenty lines.
+	MaxWordExpansion = 1 << 20
+	// MaxFileExpansion is how many bytes variables may put into all the
+	// words one conversion expands: a value that grows by a little on each
+	// of many lines (ENV P=${P}x) costs the square of the line count.
+	MaxFileExpansion = 64 << 20
+	// MaxNesting is how deeply ${...} may nest inside one word. BuildKit's
+	// shell lexer recurses once per level, and a stack overflow kills the
+	// process without a message.
+	MaxNesting = 64
+	// MaxSubstitutions is how many ${ one word may hold. It backs
+	// MaxNesting, whose count does not follow quotes: with quoted closing
+	// braces a word could nest deeper than the count says, never deeper
+	// than this.
+	MaxSubstitutions = 20000
+	// MaxPatternWork bounds one pattern substitution (${V#p}, ${V%p},
+	// ${V/p/r}): the length of the value times the length of the pattern
+	// and replacement, about what the regular expression behind it walks.
+	MaxPatternWork = 1 << 24
+)
+
+// LimitError is a word whose expansion would pass one of the limits. The
+// caller adds the Dockerfile line.
+type LimitError struct {
+	// Variable is the variable that passed the limit, "" for the nesting
+	// and substitution counts.
+	Variable string
+	What     string // what was measured, as the message says it
+	Got, Max int
+	Unit     string // "bytes", "levels"...
+}
+
+func (e *LimitError) Error() string {
+	who := ""
+	if e.Variable != "" {
+		who = fmt.Sprintf(" at $%s", e.Variable)
+	}
+	return fmt.Sprintf("%s%s reaches %s %s; multistage limits it to %s %s (see Limits in the README)",
+		e.What, who, thousands(e.Got), e.Unit, thousands(e.Max), e.Unit)
+}
+
+// thousands writes n with comma separators, as the limits are documented.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// expansionBudget is what is left of MaxFileExpansion for one Dockerfile.
+// Platforms convert in parallel from one parse, so it is shared and atomic.
+type expansionBudget struct{ used atomic.Int64 }
+
+func newExpansionBudget() *expansionBudget { return &expansionBudget{} }
+
+// charge records n more bytes put into words and fails once the file's
+// total passes MaxFileExpansion.
+func (b *expansionBudget) charge(variable string, n int) error {
+	if b == nil || n == 0 {
+		return nil
+	}
+	if used := b.used.Add(int64(n)); used > MaxFileExpansion {
+		return &LimitError{Variable: variable, What: "the text variables put into the Dockerfile's words", Got: int(min(used, 1<<62)), Max: MaxFileExpansion, Unit: "bytes"}
+	}
+	return nil
+}
+
+// wordShape is what the guard reads off a word before the lexer sees it.
+type wordShape struct {
+	depth, substitutions int
+	// patterns are the variables a pattern substitution applies to.
+	patterns []string
+	// names are the variables the word refers to, in order, repeated.
+	names []string
+}
+
+// scanWord reads the ${ nesting, the variables and the pattern
+// substitutions of word. It does not follow quotes: a closing brace in
+// quotes still counts as closing, which MaxSubstitutions makes safe.
+func scanWord(word string, escape rune) wordShape {
+	var w wordShape
+	depth := 0
+	for i := 0; i < len(word); i++ {
+		switch c := word[i]; {
+		case rune(c) == escape:
+			i++ // the next byte is literal
+		case c == '}' && depth > 0:
+			depth--
+		case c == '$' && i+1 < len(word):
+			braced := word[i+1] == '{'
+			start := i + 1
+			if braced {
+				start++
+				depth++
+				w.substitutions++
+				w.depth = max(w.depth, depth)
+			}
+			end := start
+			for end < len(word) && isNameByte(word[end]) {
+				end++
+			}
+			if end == start {
+				continue
+			}
+			w.names = append(w.names, word[start:end])
+			if braced && end < len(word) && strings.IndexByte("/#%", word[end]) >= 0 {
+				w.patterns = append(w.patterns, word[start:end])
+			}
+			i = end - 1
+		}
+	}
+	return w
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// guard checks word against the limits before the lexer expands it in env,
+// and returns the env the lexer must use: one that stops handing out
+// values once the word has taken MaxWordExpansion bytes of them, so even
+// an expansion the scan could not foresee stays bounded. over reports
+// what it stopped on.
+func guard(word string, escape rune, env shell.EnvGetter, budget *expansionBudget) (shell.EnvGetter, func() error, error) {
+	shape := scanWord(word, escape)
+	if shape.substitutions > MaxSubstitutions {
+		return nil, nil, &LimitError{What: "the number of ${ in one word", Got: shape.substitutions, Max: MaxSubstitutions, Unit: "substitutions"}
+	}
+	if shape.depth > MaxNesting {
+		return nil, nil, &LimitError{What: "the nesting of ${...} in one word", Got: shape.depth, Max: MaxNesting, Unit: "levels"}
+	}
+	if len(shape.patterns) > 0 {
+		// The pattern and replacement are at most the word and what its
+		// variables put in it.
+		operands := len(word)
+		for _, n := range shape.names {
+			v, _ := env.Get(n)
+			operands += len(v)
+		}
+		for _, n := range shape.patterns {
+			v, _ := env.Get(n)
+			if work := len(v) * operands; work > MaxPatternWork || work < 0 {
+				return nil, nil, &LimitError{Variable: n, What: "a pattern substitution (value length times pattern length)", Got: min(work, 1<<62), Max: MaxPatternWork, Unit: "steps"}
+			}
+		}
+	}
+	c := &cappedEnv{EnvGetter: env}
+	check := func() error {
+		if c.over != "" {
+			return &LimitError{Variable: c.over, What: "the text variables put into one word", Got: c.used, Max: MaxWordExpansion, Unit: "bytes"}
+		}
+		return budget.charge(c.last, c.used)
+	}
+	return c, check, nil
+}
+
+// cappedEnv hands out values until a word has taken MaxWordExpansion
+// bytes of them, then empty ones, and remembers the variable it stopped
+// on.
+type cappedEnv struct {
+	shell.EnvGetter
+	used       int
+	over, last string
+}
+
+func (c *cappedEnv) Get(key string) (string, bool) {
+	v, ok := c.EnvGetter.Get(key)
+	if c.over != "" {
+		return "", ok
+	}
+	c.used += len(v)
+	if len(v) > 0 {
+		c.last = key
+	}
+	if c.used > MaxWordExpansion {
+		c.over = key
+		return "", ok
+	}
+	return v, ok
+}
