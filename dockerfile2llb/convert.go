@@ -91,6 +91,8 @@ type converter struct {
 	epochContext string
 	// retargeted holds stages converted for a child's FROM --platform.
 	retargeted map[platformKey]*stageState
+	// portsExposed counts the ports EXPOSE listed, for MaxExposedPorts.
+	portsExposed int
 	// observers read the dispatch: lint rules, the outline.
 	observers []*events.Observer
 }

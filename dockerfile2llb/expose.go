@@ -8,6 +8,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/myorg/multistage/internal/portspec"
+	"github.com/myorg/multistage/stages"
 	"github.com/pkg/errors"
 )
 
@@ -26,6 +27,9 @@ func (c *converter) applyExpose(s *stageState, cmd *instructions.ExposeCommand) 
 			if err != nil {
 				return "", err
 			}
+			if err := c.countExposed(len(ps)); err != nil {
+				return "", err
+			}
 			ports = append(ports, ps...)
 		}
 	}
@@ -36,6 +40,17 @@ func (c *converter) applyExpose(s *stageState, cmd *instructions.ExposeCommand) 
 		s.image.Config.ExposedPorts[p] = struct{}{}
 	}
 	return fmt.Sprintf("EXPOSE %v", ports), nil
+}
+
+// countExposed adds n ports to what the conversion's EXPOSE lines listed:
+// a range costs one history entry and one config key per port, so a few
+// bytes of "0-65535" repeated would otherwise cost gigabytes.
+func (c *converter) countExposed(n int) error {
+	c.portsExposed += n
+	if c.portsExposed > stages.MaxExposedPorts {
+		return &stages.LimitError{What: "the ports the EXPOSE lines list", Got: c.portsExposed, Max: stages.MaxExposedPorts, Unit: "ports"}
+	}
+	return nil
 }
 
 // parseExposedPort reads [ip:][hostPort:]containerPort[-end][/proto].

@@ -105,6 +105,23 @@ var limitInputs = []limitInput{
 		lines: []int{1245},
 	},
 	{
+		name:  "expose-every-port-many-times",
+		df:    "FROM busybox\n" + strings.Repeat("EXPOSE 0-65535/tcp 0-65535/udp 0-65535/sctp\n", 1000),
+		want:  []string{"the ports the EXPOSE lines list reaches 327,680 ports; multistage limits it to 262,144 ports"},
+		lines: []int{3},
+	},
+	{
+		name:  "too-many-lines",
+		df:    "FROM busybox\n" + strings.Repeat("RUN true\n", 1<<16),
+		want:  []string{"the Dockerfile reaches 65,537 lines; multistage limits it to 65,536 lines"},
+		lines: []int{65537},
+	},
+	{
+		name: "too-many-bytes",
+		df:   "FROM busybox\nRUN echo " + strings.Repeat("x", 8<<20) + "\n",
+		want: []string{"the Dockerfile reaches 8,388,631 bytes; multistage limits it to 8,388,608 bytes"},
+	},
+	{
 		name:  "build-arg-too-large-for-one-word",
 		df:    "FROM busybox\nARG BIG\nENV X=${BIG}${BIG}\n",
 		args:  map[string]string{"BIG": strings.Repeat("b", 600<<10)},

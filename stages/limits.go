@@ -1,10 +1,12 @@
 package stages
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"sync/atomic"
 
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -36,7 +38,38 @@ const (
 	// ${V/p/r}): the length of the value times the length of the pattern
 	// and replacement, about what the regular expression behind it walks.
 	MaxPatternWork = 1 << 24
+	// MaxExposedPorts is how many ports the EXPOSE lines of one
+	// conversion may list, ranges counted port by port: every protocol's
+	// full range once, and more.
+	MaxExposedPorts = 1 << 18
+	// MaxDockerfileBytes is the size of the largest Dockerfile taken.
+	// BuildKit's own reader stops at 16 MiB; parsing costs about 120
+	// bytes of memory per byte of short lines.
+	MaxDockerfileBytes = 8 << 20
+	// MaxDockerfileLines bounds the instructions, and so the ops, of one
+	// Dockerfile: the LLB definition goes to BuildKit in one gRPC message
+	// of at most 16 MiB, which about this many RUN ops fill.
+	MaxDockerfileLines = 1 << 16
 )
+
+// CheckSize rejects a Dockerfile over MaxDockerfileBytes or
+// MaxDockerfileLines before the parser spends memory on it; the error
+// names the first line past the limit.
+func CheckSize(dt []byte) error {
+	if len(dt) > MaxDockerfileBytes {
+		return &LimitError{What: "the Dockerfile", Got: len(dt), Max: MaxDockerfileBytes, Unit: "bytes"}
+	}
+	lines := bytes.Count(dt, []byte("\n"))
+	if len(dt) > 0 && dt[len(dt)-1] != '\n' {
+		lines++
+	}
+	if lines <= MaxDockerfileLines {
+		return nil
+	}
+	first := MaxDockerfileLines + 1
+	loc := []parser.Range{{Start: parser.Position{Line: first}, End: parser.Position{Line: first}}}
+	return parser.WithLocation(&LimitError{What: "the Dockerfile", Got: lines, Max: MaxDockerfileLines, Unit: "lines"}, loc)
+}
 
 // LimitError is a word whose expansion would pass one of the limits. The
 // caller adds the Dockerfile line.
@@ -67,9 +100,36 @@ func thousands(n int) string {
 	return s
 }
 
-// expansionBudget is what is left of MaxFileExpansion for one Dockerfile.
-// Platforms convert in parallel from one parse, so it is shared and atomic.
-type expansionBudget struct{ used atomic.Int64 }
+// expansionBudget is what is left of MaxFileExpansion for one Dockerfile,
+// and the largest of each measure the guard took, which show how far a
+// real Dockerfile stays from each limit. Platforms convert in parallel
+// from one parse, so it is shared and atomic.
+type expansionBudget struct {
+	used                          atomic.Int64
+	word, depth, subs, patternWrk atomic.Int64
+}
+
+// ExpansionStats are the largest values a Dockerfile's words reached
+// against each expansion limit.
+type ExpansionStats struct {
+	FileBytes, WordBytes, Depth, Substitutions, PatternWork int64
+}
+
+// ExpansionStats reports what the words expanded so far reached.
+func (d *Dockerfile) ExpansionStats() ExpansionStats {
+	b := d.budget
+	return ExpansionStats{FileBytes: b.used.Load(), WordBytes: b.word.Load(), Depth: b.depth.Load(),
+		Substitutions: b.subs.Load(), PatternWork: b.patternWrk.Load()}
+}
+
+// raise sets m to v when v is larger.
+func raise(m *atomic.Int64, v int) {
+	for cur := m.Load(); int64(v) > cur; cur = m.Load() {
+		if m.CompareAndSwap(cur, int64(v)) {
+			return
+		}
+	}
+}
 
 func newExpansionBudget() *expansionBudget { return &expansionBudget{} }
 
@@ -79,6 +139,7 @@ func (b *expansionBudget) charge(variable string, n int) error {
 	if b == nil || n == 0 {
 		return nil
 	}
+	raise(&b.word, n)
 	if used := b.used.Add(int64(n)); used > MaxFileExpansion {
 		return &LimitError{Variable: variable, What: "the text variables put into the Dockerfile's words", Got: int(min(used, 1<<62)), Max: MaxFileExpansion, Unit: "bytes"}
 	}
@@ -143,6 +204,10 @@ func isNameByte(c byte) bool {
 // what it stopped on.
 func guard(word string, escape rune, env shell.EnvGetter, budget *expansionBudget) (shell.EnvGetter, func() error, error) {
 	shape := scanWord(word, escape)
+	if budget != nil {
+		raise(&budget.depth, shape.depth)
+		raise(&budget.subs, shape.substitutions)
+	}
 	if shape.substitutions > MaxSubstitutions {
 		return nil, nil, &LimitError{What: "the number of ${ in one word", Got: shape.substitutions, Max: MaxSubstitutions, Unit: "substitutions"}
 	}
@@ -159,7 +224,11 @@ func guard(word string, escape rune, env shell.EnvGetter, budget *expansionBudge
 		}
 		for _, n := range shape.patterns {
 			v, _ := env.Get(n)
-			if work := len(v) * operands; work > MaxPatternWork || work < 0 {
+			work := len(v) * operands
+			if budget != nil {
+				raise(&budget.patternWrk, work)
+			}
+			if work > MaxPatternWork || work < 0 {
 				return nil, nil, &LimitError{Variable: n, What: "a pattern substitution (value length times pattern length)", Got: min(work, 1<<62), Max: MaxPatternWork, Unit: "steps"}
 			}
 		}

@@ -65,6 +65,9 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if len(bytes.TrimSpace(dt)) == 0 {
 		return nil, errors.New("the Dockerfile cannot be empty")
 	}
+	if err := CheckSize(dt); err != nil {
+		return nil, err
+	}
 	if err := CheckUTF8(dt); err != nil {
 		return nil, err
 	}
