@@ -1,8 +1,10 @@
 package stages
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -31,19 +33,52 @@ type stageArg struct {
 	why string
 }
 
+// stageHistory is every ARG and ENV name a stage declared, each with the
+// line of its declaration, in line order. The scope of one line is a view
+// of it (what was declared above that line) rather than a copy, so a
+// --from line costs the same however many ARGs its stage has, and a lookup
+// is a binary search among the declarations of one name.
+type stageHistory struct {
+	stage  string
+	global *Args
+	args   map[string][]*stageArg // the declarations of each ARG
+	env    map[string][]int       // the lines of the ENVs that set each name
+}
+
 // fromScope is what a --from value on one line expands in: the stage's
 // ARGs declared above it, then the global scope (as before stage ARGs
 // counted). It records the first name that cannot be known.
 type fromScope struct {
-	stage   string
-	global  *Args
-	args    map[string]*stageArg
-	env     map[string]int // names set by ENV above the line, with its line
+	*stageHistory
+	// line bounds the view: declarations on lines before it count. The
+	// walk that fills the history uses math.MaxInt, which sees them all.
+	line    int
 	problem error
 }
 
+// arg is the latest declaration of ARG key above the scope's line.
+func (s *fromScope) arg(key string) (*stageArg, bool) {
+	decls := s.args[key]
+	i, _ := slices.BinarySearchFunc(decls, s.line, func(a *stageArg, line int) int { return cmp.Compare(a.line, line) })
+	if i == 0 {
+		return nil, false
+	}
+	return decls[i-1], true
+}
+
+// envLine is the line of the latest ENV above the scope's line that set
+// key.
+func (s *fromScope) envLine(key string) (int, bool) {
+	lines := s.env[key]
+	i, _ := slices.BinarySearch(lines, s.line)
+	if i == 0 {
+		return 0, false
+	}
+	return lines[i-1], true
+}
+
 func (s *fromScope) Get(key string) (string, bool) {
-	if a, ok := s.args[key]; ok {
+	if a, ok := s.arg(key); ok {
 		if a.why != "" && s.problem == nil {
 			s.problem = withLocations(&unknownValueError{errors.Errorf("ARG %s (line %d) of stage %q cannot choose a --from: %s", a.key, a.line, s.stage, a.why)}, a.loc)
 		}
@@ -52,20 +87,35 @@ func (s *fromScope) Get(key string) (string, bool) {
 		}
 		return *a.value, true
 	}
-	if line, ok := s.env[key]; ok && s.problem == nil {
+	if line, ok := s.envLine(key); ok && s.problem == nil {
 		s.problem = &unknownValueError{errors.Errorf("$%s is set by ENV (line %d) in stage %q: --from can use ARGs only, since the stage graph is fixed before anything is built; declare it with ARG instead", key, line, s.stage)}
 	}
 	return s.global.Get(key)
 }
 
+// Keys are the global names, then the stage's own in sorted order. The
+// lexer never asks for them (shell.EnvGetter requires the method).
 func (s *fromScope) Keys() []string {
 	keys := s.global.Keys()
-	for k := range s.args {
-		if !slices.Contains(keys, k) {
+	for _, k := range s.argNames(func(*stageArg) bool { return true }) {
+		if _, global := s.global.Get(k); !global {
 			keys = append(keys, k)
 		}
 	}
 	return keys
+}
+
+// argNames are the stage's ARGs declared above the scope's line whose
+// latest declaration passes keep, sorted.
+func (s *fromScope) argNames(keep func(*stageArg) bool) []string {
+	var names []string
+	for k := range s.args {
+		if a, ok := s.arg(k); ok && keep(a) {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // expand evaluates word and fails when it used a value that is not known
@@ -97,7 +147,7 @@ func stageScopes(root *parser.Node, lex Lexer, global *Args, buildArgs map[strin
 			if label == "" {
 				label = fmt.Sprintf("stage-%d", index)
 			}
-			cur = &fromScope{stage: label, global: global, args: map[string]*stageArg{}, env: map[string]int{}}
+			cur = &fromScope{line: math.MaxInt, stageHistory: &stageHistory{stage: label, global: global, args: map[string][]*stageArg{}, env: map[string][]int{}}}
 		case "arg":
 			if cur != nil {
 				cur.declare(n, lex, buildArgs)
@@ -106,13 +156,13 @@ func stageScopes(root *parser.Node, lex Lexer, global *Args, buildArgs map[strin
 			if cur != nil {
 				if cmd, err := parseAhead(n); err == nil {
 					for _, kv := range cmd.(*instructions.EnvCommand).Env {
-						cur.env[kv.Key] = n.StartLine
+						cur.env[kv.Key] = append(cur.env[kv.Key], n.StartLine)
 					}
 				}
 			}
 		case "copy", "add", "run":
 			if cur != nil && usesVariableFrom(n) {
-				out[n.StartLine] = cur.snapshot()
+				out[n.StartLine] = cur.at(n.StartLine)
 			}
 		}
 	}
@@ -137,33 +187,40 @@ func (s *fromScope) declare(n *parser.Node, lex Lexer, buildArgs map[string]stri
 		if a.why != "" {
 			a.value = nil
 		}
-		s.args[kv.Key] = a
+		s.args[kv.Key] = append(s.args[kv.Key], a)
 	}
 }
 
 // known is what an ARG default in the stage reads: the stage's ARGs so
 // far whose values are known.
-func (s *fromScope) known() shell.EnvGetter {
-	known := NewArgs()
-	for _, k := range slices.Sorted(maps.Keys(s.args)) {
-		if a := s.args[k]; a.value != nil && a.why == "" {
-			known.Set(k, *a.value)
-		}
+func (s *fromScope) known() shell.EnvGetter { return knownArgs{s} }
+
+// knownArgs answers from the scope's own history, so evaluating an ARG
+// does not copy the ARGs above it.
+type knownArgs struct{ s *fromScope }
+
+func knownValue(a *stageArg) bool { return a.value != nil && a.why == "" }
+
+func (k knownArgs) Get(key string) (string, bool) {
+	if a, ok := k.s.arg(key); ok && knownValue(a) {
+		return *a.value, true
 	}
-	return known
+	return "", false
 }
+
+func (k knownArgs) Keys() []string { return k.s.argNames(knownValue) }
 
 // whyUnknown says what the default of ARG key needed that is not known
 // yet, from the names it used and did not find; "" when nothing.
 func (s *fromScope) whyUnknown(key string, unmatched map[string]struct{}) string {
 	for _, k := range slices.Sorted(maps.Keys(unmatched)) {
-		if a, ok := s.args[k]; ok && a.why != "" {
+		if a, ok := s.arg(k); ok && a.why != "" {
 			return fmt.Sprintf("its default uses ARG %s, which %s", k, a.why)
 		}
-		if line, ok := s.env[k]; ok {
+		if line, ok := s.envLine(k); ok {
 			return fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line)
 		}
-		if _, ok := s.args[k]; ok {
+		if _, ok := s.arg(k); ok {
 			continue // declared without a value: empty, as in the build
 		}
 		return fmt.Sprintf("its default uses $%s, which is not an ARG declared earlier in the stage, so it could come from the base image's ENV; the stage graph is fixed before any image is resolved: declare \"ARG %s\" above it (a global or automatic ARG counts once redeclared) or pass --build-arg %s=...", k, k, key)
@@ -171,8 +228,9 @@ func (s *fromScope) whyUnknown(key string, unmatched map[string]struct{}) string
 	return ""
 }
 
-func (s *fromScope) snapshot() *fromScope {
-	return &fromScope{stage: s.stage, global: s.global, args: maps.Clone(s.args), env: maps.Clone(s.env)}
+// at is the scope of a --from on line: a view of the same history.
+func (s *fromScope) at(line int) *fromScope {
+	return &fromScope{stageHistory: s.stageHistory, line: line}
 }
 
 // usesVariableFrom reports whether a COPY/ADD --from or a RUN --mount

@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -87,5 +88,43 @@ func TestStageArgsInFrom(t *testing.T) {
 				t.Fatal("the chosen node is not reachable")
 			}
 		})
+	}
+}
+
+// Each --from line sees the stage as it stands on that line: later ARGs
+// and ENVs, and later redeclarations, do not reach back.
+func TestStageArgsInFromByLine(t *testing.T) {
+	dockerfile := df(
+		"FROM alpine AS one",                     // 1
+		"FROM alpine AS two",                     // 2
+		"FROM alpine AS three",                   // 3
+		"FROM busybox AS b",                      // 4
+		"ARG SRC=one",                            // 5
+		"COPY --from=$SRC / /",                   // 6
+		"ARG SRC=two OTHER=$SRC",                 // 7
+		"COPY --from=$SRC / /",                   // 8
+		"COPY --from=$OTHER / /",                 // 9
+		"ENV E=one",                              // 10
+		"ARG SRC=three",                          // 11
+		"RUN --mount=from=$SRC,target=/x true",   // 12
+		"ARG SRC=$E",                             // 13
+		"COPY --from=two / /",                    // 14
+		"RUN --mount=from=$OTHER,target=/y true", // 15
+	)
+	d, err := Parse([]byte(dockerfile), ParseOpt{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(FromDockerfile(d, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range g.Stages[len(g.Stages)-1].Deps[1:] {
+		got = append(got, fmt.Sprintf("%d:%s", e.Line(), label(e.To)))
+	}
+	want := []string{"6:one", "8:two", "9:two", "12:three", "14:two", "15:two"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("--from edges = %v, want %v", got, want)
 	}
 }
