@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/util/suggest"
 )
 
 // resolveCommands adds an edge for every COPY --from and RUN --mount from=.
@@ -125,17 +124,12 @@ func (b *builder) checkTypos() error {
 // reference is searched once; a stage's own name is set aside (a second,
 // memoised search) only when it is what the first search matched.
 type typoFinder struct {
-	names  []string // lower case, as instructions stores them
-	isName map[string]bool
-	memo   map[[2]string]string
+	index *nameIndex // the names are lower case, as instructions stores them
+	memo  map[[2]string]string
 }
 
 func newTypoFinder(names []string) *typoFinder {
-	t := &typoFinder{names: names, isName: map[string]bool{}, memo: map[[2]string]string{}}
-	for _, n := range names {
-		t.isName[n] = true
-	}
-	return t
+	return &typoFinder{index: newNameIndex(names), memo: map[[2]string]string{}}
 }
 
 // find returns the stage name ref was probably meant to be, never own.
@@ -146,14 +140,15 @@ func (t *typoFinder) find(ref, own string) (string, bool) {
 		return "", false
 	}
 	lower := strings.ToLower(ref)
-	if lower != ref && lower != own && t.isName[lower] {
+	if _, isName := t.index.exact[lower]; isName && lower != ref && lower != own {
 		// FROM matches stage names exactly, so "FROM Build" reached here as
 		// an image; no image reference may contain upper case.
 		return lower, true
 	}
 	ref = lower
 	// A ref equal to a stage name is not a typo: suggest.Search gives up on
-	// an exact match, which is what keeps "FROM node AS node" the image.
+	// an exact match, and so does the index, which is what keeps "FROM
+	// node AS node" the image.
 	s := t.search(ref, "")
 	if own != "" && s == own {
 		// "FROM nodes AS node" cannot mean the stage itself: look again
@@ -163,21 +158,14 @@ func (t *typoFinder) find(ref, own string) (string, bool) {
 	return s, s != ""
 }
 
+// search is suggest.Search(ref, the names but skip, true), bounded: see
+// nameIndex.
 func (t *typoFinder) search(ref, skip string) string {
 	key := [2]string{ref, skip}
 	if s, ok := t.memo[key]; ok {
 		return s
 	}
-	names := t.names
-	if skip != "" {
-		names = make([]string, 0, len(t.names))
-		for _, n := range t.names {
-			if n != skip {
-				names = append(names, n)
-			}
-		}
-	}
-	s, _ := suggest.Search(ref, names, true)
+	s := t.index.search(ref, skip)
 	t.memo[key] = s
 	return s
 }
