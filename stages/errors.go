@@ -8,7 +8,6 @@ import (
 
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/util/suggest"
 	"github.com/pkg/errors"
 )
 
@@ -114,13 +113,32 @@ func cycleError(root *Node, cycle []*Edge) error {
 // ours after it.
 var errNoStages = errors.New("dockerfile contains no stages to build; the Dockerfile has no FROM instruction")
 
-func unknownTarget(target string, names []string) error {
+// shownUnknownTargets is how many unknown target names an error spells
+// out; the others are counted, so the message stays small however long
+// the list.
+const shownUnknownTargets = 10
+
+// unknownTargets reports the requested targets that are no stage: each in
+// upstream's words, with suggest's "(did you mean x?)" when a stage name
+// is near, then the stages, once.
+func unknownTargets(targets, names []string) error {
 	list := "the Dockerfile has no named stages"
 	if len(names) > 0 {
 		list = "the stages are: " + strings.Join(names, ", ")
 	}
-	err := suggest.WrapError(errors.Errorf("target stage %q could not be found", target), target, names, true)
-	return errors.Errorf("%s; %s", err, list)
+	index := newNameIndex(names)
+	var lines []string
+	for _, target := range targets[:min(len(targets), shownUnknownTargets)] {
+		line := fmt.Sprintf("target stage %q could not be found", target)
+		if match := index.search(target, ""); match != "" {
+			line += " (did you mean " + match + "?)"
+		}
+		lines = append(lines, line)
+	}
+	if more := len(targets) - shownUnknownTargets; more > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more target stages could not be found", more))
+	}
+	return errors.Errorf("%s; %s", strings.Join(lines, "\n"), list)
 }
 
 func stageTypo(e *Edge, suggestion string, stage *Node) error {

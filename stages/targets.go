@@ -57,28 +57,28 @@ func (g *Graph) roots() []*Node {
 	return g.Targets
 }
 
-// selectTargets resolves every requested name; each unknown one is reported
-// as a single target would be. Two names for the same stage ("a" and "A")
-// select it once.
+// selectTargets resolves every requested name; the unknown ones are
+// reported together. Two names for the same stage ("a" and "A") select it
+// once.
 func (b *builder) selectTargets() ([]*Node, error) {
 	names := SplitTargets(b.in.Target)
 	if len(names) == 0 {
 		return []*Node{b.g.Stages[len(b.g.Stages)-1]}, nil
 	}
 	var out []*Node
-	var errs []string
+	var unknown []string
 	for _, name := range names {
 		n, ok := b.byName[strings.ToLower(name)]
 		if !ok {
-			errs = append(errs, unknownTarget(name, b.g.StageNames()).Error())
+			unknown = append(unknown, name)
 			continue
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "\n"))
+	if len(unknown) > 0 {
+		return nil, unknownTargets(unknown, b.g.StageNames())
 	}
 	return out, nil
 }

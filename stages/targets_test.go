@@ -1,9 +1,13 @@
 package stages
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/moby/buildkit/util/suggest"
+	"github.com/pkg/errors"
 )
 
 // targetsDockerfile: base is shared by a and b; c and test are off their path.
@@ -133,5 +137,41 @@ func wantErrContains(t *testing.T, err error, subs []string) {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q\n does not contain %q", err, s)
 		}
+	}
+}
+
+// Unknown targets: each named in upstream's words (suggest.WrapError's),
+// the first shownUnknownTargets of them, then the stages once.
+func TestUnknownTargetsMessage(t *testing.T) {
+	stagesList := "; the stages are: base, a, b, c, test"
+	upstream := func(name string) string {
+		names := []string{"base", "a", "b", "c", "test"}
+		return suggest.WrapError(errors.Errorf("target stage %q could not be found", name), name, names, true).Error()
+	}
+	var many, manyLines []string
+	for i := range 25 {
+		many = append(many, fmt.Sprintf("u%d", i))
+		if i < shownUnknownTargets {
+			manyLines = append(manyLines, upstream(many[i]))
+		}
+	}
+	for _, c := range []struct {
+		name, target, want string
+	}{
+		{name: "one, with a suggestion", target: "a,tset",
+			want: `target stage "tset" could not be found (did you mean test?)` + stagesList},
+		{name: "one, without", target: "release",
+			want: `target stage "release" could not be found` + stagesList},
+		{name: "several", target: "aa,b,release,Tset",
+			want: upstream("aa") + "\n" + upstream("release") + "\n" + upstream("Tset") + stagesList},
+		{name: "more than are spelled out", target: strings.Join(many, ","),
+			want: strings.Join(manyLines, "\n") + "\nand 15 more target stages could not be found" + stagesList},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := buildTargets(c.target, "")
+			if err == nil || err.Error() != c.want {
+				t.Fatalf("error\n%v\nwant\n%s", err, c.want)
+			}
+		})
 	}
 }
