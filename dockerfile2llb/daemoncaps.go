@@ -12,6 +12,8 @@ import (
 	"github.com/moby/buildkit/util/apicaps"
 	digest "github.com/opencontainers/go-digest"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/stages"
 )
 
 // daemonFeature is the Dockerfile syntax behind an LLB capability and the
@@ -205,21 +207,5 @@ func (m *missingCap) error() error {
 
 // opLocation is the Dockerfile ranges the source map gives an op.
 func opLocation(def *llb.Definition, dgst digest.Digest) []parser.Range {
-	if def.Source == nil {
-		return nil
-	}
-	locs, ok := def.Source.Locations[dgst.String()]
-	if !ok {
-		return nil
-	}
-	var out []parser.Range
-	for _, l := range locs.Locations {
-		for _, r := range l.Ranges {
-			out = append(out, parser.Range{
-				Start: parser.Position{Line: int(r.GetStart().GetLine()), Character: int(r.GetStart().GetCharacter())},
-				End:   parser.Position{Line: int(r.GetEnd().GetLine()), Character: int(r.GetEnd().GetCharacter())},
-			})
-		}
-	}
-	return out
+	return stages.OpRanges(def.Source, dgst.String())
 }

@@ -35,6 +35,7 @@ func TestLimitsLeaveRealFilesAlone(t *testing.T) {
 	measures := []*measure{
 		{name: "file bytes", limit: stages.MaxDockerfileBytes, exported: func(dt []byte, _ *converter) int64 { return int64(len(dt)) }},
 		{name: "lines", limit: stages.MaxDockerfileLines, exported: func(dt []byte, _ *converter) int64 { return int64(bytes.Count(dt, []byte("\n")) + 1) }},
+		{name: "bytes in one instruction", limit: stages.MaxInstructionBytes, exported: func(_ []byte, c *converter) int64 { return largestInstruction(c.df) }},
 		{name: "expanded bytes in the file", limit: stages.MaxFileExpansion, exported: func(_ []byte, c *converter) int64 { return c.df.ExpansionStats().FileBytes }},
 		{name: "expanded bytes in one word", limit: stages.MaxWordExpansion, exported: func(_ []byte, c *converter) int64 { return c.df.ExpansionStats().WordBytes }},
 		{name: "${ nesting", limit: stages.MaxNesting, exported: func(_ []byte, c *converter) int64 { return c.df.ExpansionStats().Depth }},
@@ -72,4 +73,14 @@ func TestLimitsLeaveRealFilesAlone(t *testing.T) {
 			t.Errorf("%s: %s reaches %d, within a factor of 8 of the limit %d", m.name, m.largest, m.max, m.limit)
 		}
 	}
+}
+
+// largestInstruction is the size of the largest instruction of df, its
+// heredocs included.
+func largestInstruction(df *stages.Dockerfile) int64 {
+	var largest int64
+	for _, n := range df.AST.AST.Children {
+		largest = max(largest, int64(stages.InstructionSize(n)))
+	}
+	return largest
 }

@@ -81,10 +81,18 @@ var limitInputs = []limitInput{
 	{
 		// 600,000 levels: a stack overflow in the shell lexer without
 		// the guard, which no recover() can catch.
+		name:  "nesting-150000",
+		df:    "FROM busybox\nENV V=" + nested(150000) + "\n",
+		want:  []string{"number of ${ in one word", "150,000 substitutions", "20,000 substitutions"},
+		lines: span(2, 302), // the ENV, continued over 301 lines
+	},
+	{
+		// Without the guards, 600,000 levels (3.6 MB) died of a stack
+		// overflow in the lexer.
 		name:  "nesting-600000",
 		df:    "FROM busybox\nENV V=" + nested(600000) + "\n",
-		want:  []string{"number of ${ in one word", "600,000 substitutions", "20,000 substitutions"},
-		lines: span(2, 1202), // the ENV, continued over 1,201 lines
+		want:  []string{"one instruction (ENV) reaches 3,600,", "multistage limits it to 1,048,576 bytes"},
+		lines: span(2, 1202),
 	},
 	{
 		name:  "nesting-in-global-arg",

@@ -50,7 +50,34 @@ const (
 	// Dockerfile: the LLB definition goes to BuildKit in one gRPC message
 	// of at most 16 MiB, which about this many RUN ops fill.
 	MaxDockerfileLines = 1 << 16
+	// MaxInstructionBytes is the size of one instruction, its
+	// continuation lines and heredocs included. An instruction's text
+	// travels several times to BuildKit (in its op, its progress name and
+	// its history entry), in messages of at most 16 MiB.
+	MaxInstructionBytes = 1 << 20
 )
+
+// checkInstructionSizes rejects an instruction over MaxInstructionBytes,
+// naming its lines.
+func checkInstructionSizes(root *parser.Node) error {
+	for _, n := range root.Children {
+		if size := InstructionSize(n); size > MaxInstructionBytes {
+			err := &LimitError{What: "one instruction (" + strings.ToUpper(n.Value) + ")", Got: size, Max: MaxInstructionBytes, Unit: "bytes"}
+			return parser.WithLocation(err, n.Location())
+		}
+	}
+	return nil
+}
+
+// InstructionSize is the bytes of instruction n: its lines, continuations
+// included, and its heredocs.
+func InstructionSize(n *parser.Node) int {
+	size := len(n.Original)
+	for _, h := range n.Heredocs {
+		size += len(h.Content)
+	}
+	return size
+}
 
 // CheckSize rejects a Dockerfile over MaxDockerfileBytes or
 // MaxDockerfileLines before the parser spends memory on it; the error
@@ -88,11 +115,11 @@ func (e *LimitError) Error() string {
 		who = fmt.Sprintf(" at $%s", e.Variable)
 	}
 	return fmt.Sprintf("%s%s reaches %s %s; multistage limits it to %s %s (see Limits in the README)",
-		e.What, who, thousands(e.Got), e.Unit, thousands(e.Max), e.Unit)
+		e.What, who, Thousands(e.Got), e.Unit, Thousands(e.Max), e.Unit)
 }
 
-// thousands writes n with comma separators, as the limits are documented.
-func thousands(n int) string {
+// Thousands writes n with comma separators, as the limits are documented.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]

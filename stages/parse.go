@@ -75,6 +75,9 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkInstructionSizes(ast.AST); err != nil {
+		return nil, err
+	}
 	lint := opt.Linter
 	if lint == nil {
 		// instructions.Parse panics on "# check=" comments without a linter.

@@ -28,3 +28,21 @@ func PBRanges(rs []parser.Range) []*pb.Range {
 	}
 	return out
 }
+
+// OpRanges are the Dockerfile ranges a definition's source map gives the
+// op whose digest is dgst; nil when it has none.
+func OpRanges(src *pb.Source, dgst string) []parser.Range {
+	if src == nil || src.Locations[dgst] == nil {
+		return nil
+	}
+	var out []parser.Range
+	for _, l := range src.Locations[dgst].Locations {
+		for _, r := range l.Ranges {
+			out = append(out, parser.Range{
+				Start: parser.Position{Line: int(r.GetStart().GetLine()), Character: int(r.GetStart().GetCharacter())},
+				End:   parser.Position{Line: int(r.GetEnd().GetLine()), Character: int(r.GetEnd().GetCharacter())},
+			})
+		}
+	}
+	return out
+}

@@ -21,10 +21,17 @@ import (
 
 // Build is the gateway entrypoint, used in-process with client.Build or
 // through grpcclient.RunFromEnvironment inside the frontend image.
-func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
+func Build(ctx context.Context, c client.Client) (res *client.Result, err error) {
 	// Deferred in this order, a panic is caught first and then named.
 	name := "Dockerfile"
 	defer func() { err = boundaryError(err, name) }()
+	defer func() {
+		if err == nil {
+			if err = checkResultSize(res); err != nil {
+				res = nil
+			}
+		}
+	}()
 	defer safe.Recover(&err, "converting")
 
 	bc, err := dockerui.NewClient(c)

@@ -16,6 +16,9 @@ func solve(ctx context.Context, c client.Client, st llb.State, what string, req 
 		return nil, errors.Wrapf(err, "marshalling %s", what)
 	}
 	req.Definition = def.ToPB()
+	if err := checkDefinitionSize(req.Definition); err != nil {
+		return nil, err
+	}
 	return c.Solve(ctx, req)
 }
 

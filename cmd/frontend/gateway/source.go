@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -18,7 +20,14 @@ func attachSource(err error, src *dockerui.Source) error {
 	if err == nil {
 		return nil
 	}
+	seen := map[string]bool{}
 	for _, ranges := range locationsOf(err) {
+		// Wrapping the same location twice would send the file twice.
+		key := fmt.Sprint(ranges)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
 		err = withSource(err, src, ranges)
 	}
 	return err
@@ -31,7 +40,7 @@ func withSource(err error, src *dockerui.Source, ranges []parser.Range) error {
 	}
 	return errdefs.WithSource(err, &errdefs.Source{
 		Info: &pb.SourceInfo{
-			Data:       sm.Data,
+			Data:       snippetData(sm.Data, ranges),
 			Filename:   sm.Filename,
 			Language:   sm.Language,
 			Definition: sm.Definition.ToPB(),
@@ -54,4 +63,44 @@ func warnFunc(ctx context.Context, src *dockerui.Source) linter.LintWarnFunc {
 			Range:  stages.PBRanges(ranges),
 		})
 	}
+}
+
+// fullSourceBytes is the size up to which an error carries the whole
+// Dockerfile. The error travels back in one gRPC message of at most
+// 16 MiB, and each location carries its own copy.
+const fullSourceBytes = 1 << 20
+
+// snippetData is the Dockerfile text an error carries for ranges: all of
+// it when it is small, else only the lines a client shows around each
+// range's first and last line, the others left empty so that line numbers
+// still match.
+func snippetData(data []byte, ranges []parser.Range) []byte {
+	if len(data) <= fullSourceBytes {
+		return data
+	}
+	const around = 4 // buildx shows a few lines on each side
+	near := func(line int) bool {
+		for _, r := range ranges {
+			if abs(line-r.Start.Line) <= around || abs(line-r.End.Line) <= around {
+				return true
+			}
+		}
+		return false
+	}
+	var out bytes.Buffer
+	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
+		if near(i + 1) {
+			out.Write(line)
+		} else if bytes.HasSuffix(line, []byte("\n")) {
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
