@@ -61,6 +61,13 @@ func span(first, last int) []int {
 
 var limitInputs = []limitInput{
 	{
+		// 10 bytes doubled 17 times is 1,310,720: the first value past 1 MiB.
+		name:  "arg-bomb-under-from-in-pruned-stage",
+		df:    "FROM busybox AS unused\n" + doubling(40) + "COPY --from=${A40} /a /b\nFROM busybox AS final\nRUN true\n",
+		want:  []string{`ARG A17 (line 19) of stage "unused": the text variables put into one word at $A16`, "1,048,576 bytes", "in COPY --from ${A40}"},
+		lines: []int{19, 43},
+	},
+	{
 		name:  "arg-bomb-global-unused",
 		df:    doubling(40) + "FROM busybox\nRUN true\n",
 		want:  []string{"$A16", "1,048,576 bytes"},

@@ -31,6 +31,12 @@ type stageArg struct {
 	// why, when not empty, is the reason the value cannot be known before
 	// the images are resolved.
 	why string
+	// cause is the declaration whose own reason why repeats: this one, or
+	// the first ARG down the chain of defaults that had one. Naming it
+	// instead of each link keeps every why short on a chain of any length.
+	cause *stageArg
+	// limit is set when why is an expansion limit its default passed.
+	limit error
 }
 
 // stageHistory is every ARG and ENV name a stage declared, each with the
@@ -80,7 +86,7 @@ func (s *fromScope) envLine(key string) (int, bool) {
 func (s *fromScope) Get(key string) (string, bool) {
 	if a, ok := s.arg(key); ok {
 		if a.why != "" && s.problem == nil {
-			s.problem = withLocations(&unknownValueError{errors.Errorf("ARG %s (line %d) of stage %q cannot choose a --from: %s", a.key, a.line, s.stage, a.why)}, a.loc)
+			s.problem = s.unknownArg(a)
 		}
 		if a.value == nil {
 			return "", false
@@ -179,10 +185,15 @@ func (s *fromScope) declare(n *parser.Node, lex Lexer, buildArgs map[string]stri
 	for _, kv := range v.(*instructions.ArgCommand).Args {
 		val, err := StageArgValue(lex, kv, buildArgs, s.global, s.known)
 		a := &stageArg{key: kv.Key, value: val.Value, line: n.StartLine, loc: n.Location()}
-		if err != nil {
+		a.cause = a
+		var limit *LimitError
+		switch {
+		case errors.As(err, &limit):
+			a.why, a.limit = err.Error(), err
+		case err != nil:
 			a.why = err.Error()
-		} else {
-			a.why = s.whyUnknown(kv.Key, val.Unmatched)
+		default:
+			a.why, a.cause = s.whyUnknown(a, val.Unmatched)
 		}
 		if a.why != "" {
 			a.value = nil
@@ -210,22 +221,37 @@ func (k knownArgs) Get(key string) (string, bool) {
 
 func (k knownArgs) Keys() []string { return k.s.argNames(knownValue) }
 
-// whyUnknown says what the default of ARG key needed that is not known
-// yet, from the names it used and did not find; "" when nothing.
-func (s *fromScope) whyUnknown(key string, unmatched map[string]struct{}) string {
+// whyUnknown says what the default of ARG a needed that is not known yet,
+// from the names it used and did not find, and which declaration's reason
+// it repeats; "" when nothing.
+func (s *fromScope) whyUnknown(a *stageArg, unmatched map[string]struct{}) (string, *stageArg) {
 	for _, k := range slices.Sorted(maps.Keys(unmatched)) {
-		if a, ok := s.arg(k); ok && a.why != "" {
-			return fmt.Sprintf("its default uses ARG %s, which %s", k, a.why)
+		if dep, ok := s.arg(k); ok && dep.why != "" {
+			root := dep.cause
+			if root == dep {
+				return fmt.Sprintf("its default uses ARG %s, which %s", k, dep.why), root
+			}
+			return fmt.Sprintf("its default uses ARG %s, which depends on ARG %s (line %d), which %s", k, root.key, root.line, root.why), root
 		}
 		if line, ok := s.envLine(k); ok {
-			return fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line)
+			return fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line), a
 		}
 		if _, ok := s.arg(k); ok {
 			continue // declared without a value: empty, as in the build
 		}
-		return fmt.Sprintf("its default uses $%s, which is not an ARG declared earlier in the stage, so it could come from the base image's ENV; the stage graph is fixed before any image is resolved: declare \"ARG %s\" above it (a global or automatic ARG counts once redeclared) or pass --build-arg %s=...", k, k, key)
+		return fmt.Sprintf("its default uses $%s, which is not an ARG declared earlier in the stage, so it could come from the base image's ENV; the stage graph is fixed before any image is resolved: declare \"ARG %s\" above it (a global or automatic ARG counts once redeclared) or pass --build-arg %s=...", k, k, a.key), a
 	}
-	return ""
+	return "", a
+}
+
+// unknownArg is the error of a --from that used ARG a, whose value is not
+// known before the images are resolved. When an expansion limit is why,
+// the error is that limit's, at the line that passed it.
+func (s *fromScope) unknownArg(a *stageArg) error {
+	if root := a.cause; root.limit != nil {
+		return withLocations(errors.Wrapf(root.limit, "ARG %s (line %d) of stage %q", root.key, root.line, s.stage), root.loc)
+	}
+	return withLocations(&unknownValueError{errors.Errorf("ARG %s (line %d) of stage %q cannot choose a --from: %s", a.key, a.line, s.stage, a.why)}, a.loc)
 }
 
 // at is the scope of a --from on line: a view of the same history.

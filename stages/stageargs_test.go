@@ -60,6 +60,10 @@ func TestStageArgsInFrom(t *testing.T) {
 			dockerfile: df("FROM alpine AS one", "FROM busybox AS b", "ENV E=x", "ARG A=$E", "ARG SRC=$A", "COPY --from=$SRC / /"),
 			err:        []string{"ARG SRC (line 5)", "its default uses ARG A, which its default uses $E, set by ENV (line 3)"},
 			lines:      []int{5, 6}},
+		{name: "a longer chain names its first link and the cause, not every link",
+			dockerfile: df("FROM alpine AS one", "FROM busybox AS b", "ENV E=x", "ARG A=$E", "ARG B=$A", "ARG C=$B", "ARG SRC=$C", "COPY --from=$SRC / /"),
+			err:        []string{"ARG SRC (line 7)", "its default uses ARG C, which depends on ARG A (line 4), which its default uses $E, set by ENV (line 3)"},
+			lines:      []int{7, 8}},
 		{name: "a build arg makes an unknowable default harmless",
 			dockerfile: df("FROM alpine AS one", "FROM busybox", "ARG SRC=${HOME}", "COPY --from=$SRC / /"),
 			args:       map[string]string{"SRC": "one"}, want: "one"},
@@ -126,5 +130,23 @@ func TestStageArgsInFromByLine(t *testing.T) {
 	want := []string{"6:one", "8:two", "9:two", "12:three", "14:two", "15:two"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("--from edges = %v, want %v", got, want)
+	}
+}
+
+// TestUnknownChainStaysShort: on a chain of defaults each using the one
+// before, the reason an ARG is unknown does not repeat the whole chain,
+// which made a file of n ARG lines cost n squared bytes of messages.
+func TestUnknownChainStaysShort(t *testing.T) {
+	lines := []string{"FROM alpine AS one", "FROM busybox AS b", "ENV E=x", "ARG A0=$E"}
+	for i := 1; i <= 5000; i++ {
+		lines = append(lines, fmt.Sprintf("ARG A%d=$A%d", i, i-1))
+	}
+	lines = append(lines, "COPY --from=$A5000 / /")
+	d, err := Parse([]byte(df(lines...)), ParseOpt{})
+	if err == nil {
+		_, err = Build(FromDockerfile(d, "", nil))
+	}
+	if err == nil || len(err.Error()) > 1000 {
+		t.Fatalf("error of %d bytes, want a short one: %.300v", len(fmt.Sprint(err)), err)
 	}
 }
