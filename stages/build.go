@@ -34,6 +34,9 @@ type Input struct {
 	MountTargets map[MountKey]string
 	// fromScopes are the stage scopes of --from values (Dockerfile.fromScopes).
 	fromScopes map[int]*fromScope
+	// Files says which file each stage and line comes from
+	// (Dockerfile.Files); nil means every stage is the main file's.
+	Files *Files
 	// BaseTriggers are the ONBUILD triggers in the config of what a stage
 	// is built FROM (an image or a named context), by stage index: only
 	// known once those are resolved, so a converter builds the graph again
@@ -44,20 +47,25 @@ type Input struct {
 // FromDockerfile is the Input for a parsed Dockerfile.
 func FromDockerfile(d *Dockerfile, target string, hasNamedContext func(string) bool) Input {
 	return Input{Stages: d.Stages, GlobalArgs: d.GlobalArgs, Lex: d.NewLex(), Target: target, HasNamedContext: hasNamedContext,
-		RawMountFrom: d.RawMountFrom, MountTargets: d.MountTargets, fromScopes: d.fromScopes}
+		RawMountFrom: d.RawMountFrom, MountTargets: d.MountTargets, fromScopes: d.fromScopes, Files: d.Files}
 }
 
 // builder holds the state of one Build call.
 type builder struct {
 	in        Input
 	g         *Graph
-	byName    map[string]*Node // last definition of each stage name
+	scopes    []*scope // by unit ID; nil for snippets
 	externals map[string]*Node
 }
 
 // Build resolves every reference and selects the target. Its cost is linear
 // in stages plus references.
 func Build(in Input) (*Graph, error) {
+	g, err := build(in)
+	return g, WithFiles(err, in.Files)
+}
+
+func build(in Input) (*Graph, error) {
 	if len(in.Stages) == 0 {
 		return nil, errNoStages
 	}
@@ -70,10 +78,12 @@ func Build(in Input) (*Graph, error) {
 	if in.HasNamedContext == nil {
 		in.HasNamedContext = func(string) bool { return false }
 	}
+	if in.Files == nil {
+		in.Files = singleFiles(len(in.Stages), in.GlobalArgs)
+	}
 	b := &builder{
 		in:        in,
 		g:         &Graph{},
-		byName:    map[string]*Node{},
 		externals: map[string]*Node{},
 	}
 	if err := b.addStages(); err != nil {
@@ -105,35 +115,37 @@ func Build(in Input) (*Graph, error) {
 func (b *builder) addStages() error {
 	for i := range b.in.Stages {
 		st := &b.in.Stages[i]
-		n := &Node{Kind: KindStage, Index: i, Name: st.Name, Stage: st}
-		b.g.Stages = append(b.g.Stages, n)
+		u := b.in.Files.OfStage(i)
+		n := &Node{Kind: KindStage, Index: i, Stage: st, Unit: u, Local: i - u.First}
 		if st.Name != "" {
-			b.byName[st.Name] = n
+			n.Name = u.Prefix + st.Name
 		}
+		b.g.Stages = append(b.g.Stages, n)
 	}
 	// Names are indexed up front so that FROM can tell a forward reference
 	// from an image; FROM itself only binds to stages above it.
-	seen := map[string]*Node{}
+	b.buildScopes()
 	for _, n := range b.g.Stages {
-		if err := b.resolveBase(n, seen); err != nil {
+		s := b.scopeOf(n)
+		if err := b.resolveBase(n, s); err != nil {
 			return err
 		}
 		if n.Name != "" {
-			seen[n.Name] = n
+			s.seen[n.Stage.Name] = n
 		}
 	}
 	return nil
 }
 
-func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
+func (b *builder) resolveBase(n *Node, s *scope) error {
 	st := n.Stage
-	base, err := b.expand(st.BaseName, st.Location, "FROM")
+	base, err := b.expandIn(globalScope{s.globals}, st.BaseName, st.Location, "FROM")
 	if err != nil {
 		return err
 	}
 	n.BaseName = base
 	if st.Platform != "" {
-		p, err := b.expandPlatform(st)
+		p, err := b.expandPlatform(st, s.globals)
 		if err != nil {
 			return err
 		}
@@ -144,12 +156,12 @@ func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
 		n.Kind = KindContext
 		return nil
 	}
-	edge := &Edge{Kind: EdgeFrom, From: n, Ref: base, Location: st.Location}
+	edge := &Edge{Kind: EdgeFrom, From: n, Ref: base, Location: st.Location, Unit: n.Unit}
 	// FROM matches stage names exactly, as upstream does: "FROM Build"
 	// is an (invalid) image reference, not stage "build".
-	switch later, ok := b.byName[base]; {
-	case earlier[base] != nil:
-		edge.To = earlier[base]
+	switch later, ok := s.all[base]; {
+	case s.seen[base] != nil:
+		edge.To = s.seen[base]
 	case ok && later != n && later.Index > n.Index:
 		edge.To = later // a forward reference, reported by checkOrder
 	default:
@@ -161,24 +173,20 @@ func (b *builder) resolveBase(n *Node, earlier map[string]*Node) error {
 	return nil
 }
 
-// expand evaluates word in the global scope and rejects an empty result.
-func (b *builder) expand(word string, loc []parser.Range, what string) (string, error) {
-	return b.expandIn(globalScope{b.in.GlobalArgs}, word, loc, what)
-}
-
-// expandIn is expand in scope; a value that cannot be known before the
-// images resolve is reported at the instruction and at the ARG.
+// expandIn evaluates word in scope and rejects an empty result; a value
+// that cannot be known before the images resolve is reported at the
+// instruction and at the ARG.
 func (b *builder) expandIn(scope expander, word string, loc []parser.Range, what string) (string, error) {
 	res, err := scope.expand(b.in.Lex, word)
 	var unknown *unknownValueError
 	if errors.As(err, &unknown) {
-		return "", parser.WithLocation(errdetail.Append(err, "in %s=%s (line %d)", what, word, firstLine(loc)), loc)
+		return "", parser.WithLocation(errdetail.Append(err, "in %s=%s (%s)", what, word, b.in.Files.Where(loc)), loc)
 	}
 	if err != nil {
 		return "", parser.WithLocation(errdetail.Append(err, "in %s %s", what, word), loc)
 	}
 	if strings.TrimSpace(res.Result) == "" {
-		return "", emptyAfterExpansion(what, word, loc, res.Unmatched)
+		return "", emptyAfterExpansion(what, word, loc, b.in.Files.Where(loc), res.Unmatched)
 	}
 	return res.Result, nil
 }

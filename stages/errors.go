@@ -29,21 +29,21 @@ func withLocations(err error, ls ...[]parser.Range) error {
 func (e *Edge) Describe() string {
 	switch e.Kind {
 	case EdgeFrom:
-		return fmt.Sprintf("FROM %s (line %d)", e.Ref, e.Line())
+		return fmt.Sprintf("FROM %s (%s)", e.Ref, e.Where())
 	case EdgeMount:
-		return fmt.Sprintf("RUN --mount from=%s (line %d)", e.Ref, e.Line())
+		return fmt.Sprintf("RUN --mount from=%s (%s)", e.Ref, e.Where())
 	default:
-		return fmt.Sprintf("%s --from=%s (line %d)", strings.ToUpper(e.Command.Name()), e.Ref, e.Line())
+		return fmt.Sprintf("%s --from=%s (%s)", strings.ToUpper(e.Command.Name()), e.Ref, e.Where())
 	}
 }
 
-func emptyAfterExpansion(what, word string, loc []parser.Range, unmatched map[string]struct{}) error {
+func emptyAfterExpansion(what, word string, loc []parser.Range, where string, unmatched map[string]struct{}) error {
 	upstream := ""
 	if what == "FROM" {
 		upstream = fmt.Sprintf("base name (%s) should not be blank; ", word)
 	}
-	return withLocations(errors.Errorf("%s%s %s (line %d) is empty after expanding global ARGs; %s",
-		upstream, what, word, firstLine(loc), unsetHint(slices.Sorted(maps.Keys(unmatched)))), loc)
+	return withLocations(errors.Errorf("%s%s %s (%s) is empty after expanding global ARGs; %s",
+		upstream, what, word, where, unsetHint(slices.Sorted(maps.Keys(unmatched)))), loc)
 }
 
 // unsetHint says how to give a value to the variables that expanded to
@@ -56,9 +56,15 @@ func unsetHint(unset []string) string {
 	return hint
 }
 
-func badIndex(what string, idx, count int, loc []parser.Range) error {
-	return withLocations(errors.Errorf("invalid stage index %d; %s=%d (line %d): the Dockerfile has stages 0 to %d",
-		idx, what, idx, firstLine(loc), count-1), loc)
+// badIndex reports --from=N past the stages of u, the file that counts
+// them.
+func badIndex(what string, idx, count int, loc []parser.Range, u *Unit, where string) error {
+	file := "the Dockerfile"
+	if u.Kind != UnitMain {
+		file = u.Source.Name
+	}
+	return withLocations(errors.Errorf("invalid stage index %d; %s=%d (%s): %s has stages 0 to %d",
+		idx, what, idx, where, file, count-1), loc)
 }
 
 // Where upstream rejects the same Dockerfile, messages start with its
@@ -74,8 +80,8 @@ func circular(n *Node) string {
 }
 
 func selfReference(e *Edge) error {
-	return withLocations(errors.Errorf("%s; %s refers to its own stage %q (line %d); a stage cannot use itself, copy from an earlier stage instead",
-		circular(e.From), e.Describe(), e.From.DisplayName(), firstLine(e.From.Stage.Location)), e.Location, e.From.Stage.Location)
+	return withLocations(errors.Errorf("%s; %s refers to its own stage %q (%s); a stage cannot use itself, copy from an earlier stage instead",
+		circular(e.From), e.Describe(), e.From.DisplayName(), e.From.Where()), e.Location, e.From.Stage.Location)
 }
 
 // forwardReference reports an edge to a later stage. Upstream rejects
@@ -90,8 +96,8 @@ func forwardReference(e *Edge) error {
 	case EdgeMount:
 		upstream = fmt.Sprintf("cannot mount from stage %q to %q, stage needs to be defined before current command; ", e.Raw, e.MountTarget)
 	}
-	return withLocations(errors.Errorf("%s%s in stage %q refers to stage %q, which is defined later (line %d); a stage can only use stages above it: move %q before line %d",
-		upstream, e.Describe(), e.From.DisplayName(), to.DisplayName(), firstLine(to.Stage.Location), to.DisplayName(), firstLine(e.From.Stage.Location)),
+	return withLocations(errors.Errorf("%s%s in stage %q refers to stage %q, which is defined later (%s); a stage can only use stages above it: move %q before %s",
+		upstream, e.Describe(), e.From.DisplayName(), to.DisplayName(), to.Where(), to.DisplayName(), e.From.Where()),
 		e.Location, to.Stage.Location)
 }
 
@@ -153,7 +159,7 @@ func stageTypo(e *Edge, suggestion string, stage *Node) error {
 		// Upstream fails on the name as an image reference.
 		upstream = fmt.Sprintf("failed to parse stage name %q: %v; ", e.Ref, err)
 	}
-	err := errors.Errorf("%s%s is not a stage of this Dockerfile: did you mean stage %q? (defined at line %d; %s)",
-		upstream, e.Describe(), suggestion, firstLine(stage.Stage.Location), hint)
+	err := errors.Errorf("%s%s is not a stage of this Dockerfile: did you mean stage %q? (defined at %s; %s)",
+		upstream, e.Describe(), suggestion, stage.Where(), hint)
 	return withLocations(err, e.Location)
 }

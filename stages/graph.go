@@ -41,8 +41,14 @@ type Node struct {
 	// Index is the stage's position in the Dockerfile; -1 for other nodes.
 	Index int
 	// Name is the stage name (lower case, may be empty) or the image
-	// reference / context name as written after ARG expansion.
+	// reference / context name as written after ARG expansion. A stage of
+	// an included file has its qualified name: its unit's Prefix, then
+	// the name as its file spells it ("go.build").
 	Name string
+	// Unit is the file inclusion whose FROM made the stage, and Local its
+	// index among that unit's stages; nil and 0 for other nodes.
+	Unit  *Unit
+	Local int
 	// Stage is the parsed stage; nil unless Kind is KindStage, or a
 	// KindContext node that replaces a stage.
 	Stage *instructions.Stage
@@ -60,10 +66,14 @@ type Node struct {
 }
 
 // DisplayName is the name used in progress and errors: the stage name,
-// "stage-N" for unnamed stages, or the reference for other nodes.
+// "stage-N" for unnamed stages (N counted in the stage's own file, after
+// its unit's prefix: "go.stage-1"), or the reference for other nodes.
 func (n *Node) DisplayName() string {
 	if n.Index >= 0 && n.Name == "" {
-		return fmt.Sprintf("stage-%d", n.Index)
+		if n.Unit == nil {
+			return fmt.Sprintf("stage-%d", n.Index)
+		}
+		return fmt.Sprintf("%sstage-%d", n.Unit.Prefix, n.Local)
 	}
 	return n.Name
 }
@@ -86,14 +96,21 @@ type Edge struct {
 	// Command is the instruction that created the edge; nil for FROM.
 	Command  instructions.Command
 	Location []parser.Range
+	// Unit is the file inclusion Location is in: for an instruction a
+	// snippet pasted, the snippet's.
+	Unit *Unit
 	// MountIndex is the position of the --mount flag for EdgeMount, and
 	// MountTarget its target= as written.
 	MountIndex  int
 	MountTarget string
 }
 
-// Line is the first Dockerfile line of the edge, or 0.
-func (e *Edge) Line() int { return firstLine(e.Location) }
+// Line is the first line of the edge in its own file, or 0.
+func (e *Edge) Line() int { return e.Unit.Local(firstLine(e.Location)) }
+
+// Where names the edge's line for a message: "line 12" in the main
+// Dockerfile, "line 3 of docker/go.Dockerfile" elsewhere.
+func (e *Edge) Where() string { return e.Unit.Where(firstLine(e.Location)) }
 
 // Graph is the resolved stage graph for one target.
 type Graph struct {
@@ -121,7 +138,7 @@ type Graph struct {
 // Reachable reports whether the target needs n.
 func (g *Graph) Reachable(n *Node) bool { return g.reachable[n] }
 
-// StageNames lists the named stages, for suggestions.
+// StageNames lists the named stages, qualified, for suggestions.
 func (g *Graph) StageNames() []string {
 	var names []string
 	for _, s := range g.Stages {
@@ -132,12 +149,22 @@ func (g *Graph) StageNames() []string {
 	return names
 }
 
-// Line is the line of the stage's FROM, 0 for a node that is no stage.
+// Line is the line of the stage's FROM in its own file, 0 for a node that
+// is no stage.
 func (n *Node) Line() int {
 	if n.Stage == nil {
 		return 0
 	}
-	return firstLine(n.Stage.Location)
+	return n.Unit.Local(firstLine(n.Stage.Location))
+}
+
+// Where names the stage's FROM line for a message, as Edge.Where does; ""
+// for a node that is no stage.
+func (n *Node) Where() string {
+	if n.Stage == nil {
+		return ""
+	}
+	return n.Unit.Where(firstLine(n.Stage.Location))
 }
 
 func firstLine(r []parser.Range) int {

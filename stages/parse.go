@@ -33,6 +33,10 @@ type Dockerfile struct {
 	// written, keyed like RawMountFrom; upstream's message for a mount
 	// of a later stage names it.
 	MountTargets map[MountKey]string
+	// Files says which file, and which inclusion of it, each stage and
+	// line comes from. AST, MetaArgs, GlobalArgs and Declared are the main
+	// file's (Files.Main() holds the same values).
+	Files *Files
 	// fromScopes are the scopes of the --from values that use variables,
 	// by line: the stage's ARGs above them, then GlobalArgs.
 	fromScopes map[int]*fromScope
@@ -54,6 +58,12 @@ type ParseOpt struct {
 	// variable is left out of Stages, and allows a Dockerfile without
 	// FROM: what listing the targets needs.
 	AsWritten bool
+	// MainName is the main file's name in reports; "Dockerfile" when
+	// empty.
+	MainName string
+	// Files, when not nil, is filled while parsing, so that a linter's
+	// warning router can map lines to files before Parse returns.
+	Files *Files
 }
 
 // NewLex returns a fresh lexer for this Dockerfile. Lexers are not safe for
@@ -92,8 +102,10 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	} else {
 		auto.Set("TARGETSTAGE", targetStageArg(ast.AST, opt.Target))
 	}
-	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto, budget: newExpansionBudget()}
+	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto, budget: newExpansionBudget(), Files: newFilesFor(opt, dt)}
 	lex := d.NewLex()
+	main := d.Files.Main()
+	main.AST = ast
 
 	var root *parser.Node
 	if opt.AsWritten {
@@ -105,9 +117,14 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if err != nil {
 		return nil, err
 	}
+	main.GlobalArgs, main.Declared = d.GlobalArgs, d.Declared
 	d.Stages, d.MetaArgs, err = instructions.Parse(root, lint)
 	if err != nil {
 		return nil, err
+	}
+	main.MetaArgs, main.Count = d.MetaArgs, len(d.Stages)
+	if main.Count > 0 {
+		d.Files.ordered = []*Unit{main}
 	}
 	if len(d.Stages) == 0 && !opt.AsWritten {
 		return nil, errNoStages
@@ -127,10 +144,23 @@ func (d *Dockerfile) evalGlobalScope(lex Lexer, auto *Args, buildArgs map[string
 	if err != nil {
 		return nil, err
 	}
-	d.fromScopes = stageScopes(d.AST.AST, lex, d.GlobalArgs, buildArgs)
+	main := d.Files.Main()
+	main.GlobalArgs = d.GlobalArgs
+	d.fromScopes = stageScopes(d.AST.AST, lex, main, d.Files, buildArgs)
 	var root *parser.Node
-	root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, expandIn(lex, d.scopeFor))
+	root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, expandIn(lex, scopeFor(d.fromScopes, d.GlobalArgs)))
 	return root, err
+}
+
+// newFilesFor is the table a parse fills: the caller's, when it asked to
+// watch it, else a new one.
+func newFilesFor(opt ParseOpt, dt []byte) *Files {
+	f := NewFiles(opt.MainName, dt)
+	if opt.Files != nil {
+		*opt.Files = *f
+		return opt.Files
+	}
+	return f
 }
 
 // targetStageArg is the value of TARGETSTAGE: the requested target, else

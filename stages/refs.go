@@ -68,31 +68,34 @@ func (b *builder) resolveCommand(n *Node, cmd instructions.Command, written writ
 }
 
 // reference resolves one --from value: ARG-expanded first, then a stage
-// index, a stage name (any case), a named context, or an image.
+// index (counted in the stage's own file), a stage name (any case) the
+// stage's file sees, a named context, or an image.
 func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions.Command) (*Edge, error) {
 	loc := cmd.Location()
 	what := strings.ToUpper(cmd.Name()) + " --from"
 	if kind == EdgeMount {
 		what = "RUN --mount from"
 	}
-	scope := expander(globalScope{b.in.GlobalArgs})
-	if s, ok := b.in.fromScopes[firstLine(loc)]; ok && kind != EdgeMount {
-		scope = s // mount values were expanded in it already, by Parse
+	s := b.scopeOf(n)
+	scope := expander(globalScope{s.globals})
+	if fs, ok := b.in.fromScopes[firstLine(loc)]; ok && kind != EdgeMount {
+		scope = fs // mount values were expanded in it already, by Parse
 	}
 	ref, err := b.expandIn(scope, raw, loc, what)
 	if err != nil {
 		return nil, err
 	}
-	e := &Edge{Kind: kind, From: n, Ref: ref, Raw: raw, Command: cmd, Location: loc}
+	u, _ := b.in.Files.Locate(firstLine(loc))
+	e := &Edge{Kind: kind, From: n, Ref: ref, Raw: raw, Command: cmd, Location: loc, Unit: u}
 	if idx, err := strconv.Atoi(ref); err == nil {
-		if idx < 0 || idx >= len(b.g.Stages) {
-			return nil, badIndex(what, idx, len(b.g.Stages), loc)
+		if idx < 0 || idx >= len(s.own) {
+			return nil, badIndex(what, idx, len(s.own), loc, s.unit, e.Where())
 		}
-		e.To = b.g.Stages[idx]
+		e.To = s.own[idx]
 		return e, nil
 	}
-	if s, ok := b.byName[strings.ToLower(ref)]; ok {
-		e.To = s
+	if st, ok := s.all[strings.ToLower(ref)]; ok {
+		e.To = st
 		return e, nil
 	}
 	e.To = b.external(ref)
@@ -102,19 +105,20 @@ func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions
 // checkTypos fails on a misspelt stage name the target depends on. Typos in
 // pruned stages are left alone, as they cannot affect this build. The
 // decision is per edge, not per image node: "FROM node AS node" means the
-// image for that stage, while the same "node" elsewhere may be a typo.
+// image for that stage, while the same "node" elsewhere may be a typo. The
+// names searched are those the stage's file sees.
 func (b *builder) checkTypos() error {
-	typos := newTypoFinder(b.g.StageNames())
 	for _, e := range b.g.Edges {
 		if e.To.Kind != KindImage || !b.g.reachable[e.From] {
 			continue
 		}
+		s := b.scopeOf(e.From)
 		own := ""
 		if e.Kind == EdgeFrom {
-			own = e.From.Name
+			own = e.From.Stage.Name
 		}
-		if s, ok := typos.find(e.Ref, own); ok {
-			return stageTypo(e, s, b.byName[s])
+		if name, ok := s.typoFinder().find(e.Ref, own); ok {
+			return stageTypo(e, name, s.all[name])
 		}
 	}
 	return nil

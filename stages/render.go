@@ -61,9 +61,7 @@ func (g *Graph) Render() *Rendered {
 		idx := n.Index
 		rn := RenderedNode{ID: ids[n], Kind: n.Kind, Name: n.Name, Index: &idx, Base: n.BaseName, Platform: n.Platform,
 			Target: g.IsTarget(n), Pruned: !g.Reachable(n)}
-		if n.Stage != nil {
-			rn.Line = firstLine(n.Stage.Location)
-		}
+		rn.Line = n.Line()
 		r.Nodes = append(r.Nodes, rn)
 	}
 	for i, n := range g.Externals {

@@ -47,6 +47,7 @@ type stageArg struct {
 type stageHistory struct {
 	stage  string
 	global *Args
+	files  *Files                 // names the lines in messages
 	args   map[string][]*stageArg // the declarations of each ARG
 	env    map[string][]int       // the lines of the ENVs that set each name
 }
@@ -94,7 +95,7 @@ func (s *fromScope) Get(key string) (string, bool) {
 		return *a.value, true
 	}
 	if line, ok := s.envLine(key); ok && s.problem == nil {
-		s.problem = &unknownValueError{errors.Errorf("$%s is set by ENV (line %d) in stage %q: --from can use ARGs only, since the stage graph is fixed before anything is built; declare it with ARG instead", key, line, s.stage)}
+		s.problem = &unknownValueError{errors.Errorf("$%s is set by ENV (%s) in stage %q: --from can use ARGs only, since the stage graph is fixed before anything is built; declare it with ARG instead", key, s.files.WhereLine(line), s.stage)}
 	}
 	return s.global.Get(key)
 }
@@ -135,10 +136,11 @@ func (s *fromScope) expand(lex Lexer, word string) (shell.ProcessWordResult, err
 	return res, err
 }
 
-// stageScopes walks the Dockerfile and returns, for every line whose
-// COPY/ADD --from or RUN --mount from= uses a variable, the scope it
-// expands in. Lines without a variable keep the global scope.
-func stageScopes(root *parser.Node, lex Lexer, global *Args, buildArgs map[string]string) map[int]*fromScope {
+// stageScopes walks the stages of unit u (root is its AST with its
+// snippets pasted) and returns, for every line whose COPY/ADD --from or RUN
+// --mount from= uses a variable, the scope it expands in. Lines without a
+// variable keep the global scope.
+func stageScopes(root *parser.Node, lex Lexer, u *Unit, files *Files, buildArgs map[string]string) map[int]*fromScope {
 	if !slices.ContainsFunc(root.Children, usesVariableFrom) {
 		return nil // the common case: nothing to evaluate
 	}
@@ -153,7 +155,8 @@ func stageScopes(root *parser.Node, lex Lexer, global *Args, buildArgs map[strin
 			if label == "" {
 				label = fmt.Sprintf("stage-%d", index)
 			}
-			cur = &fromScope{line: math.MaxInt, stageHistory: &stageHistory{stage: label, global: global, args: map[string][]*stageArg{}, env: map[string][]int{}}}
+			cur = &fromScope{line: math.MaxInt, stageHistory: &stageHistory{stage: u.Prefix + label, global: u.GlobalArgs, files: files,
+				args: map[string][]*stageArg{}, env: map[string][]int{}}}
 		case "arg":
 			if cur != nil {
 				cur.declare(n, lex, buildArgs)
@@ -231,10 +234,10 @@ func (s *fromScope) whyUnknown(a *stageArg, unmatched map[string]struct{}) (stri
 			if root == dep {
 				return fmt.Sprintf("its default uses ARG %s, which %s", k, dep.why), root
 			}
-			return fmt.Sprintf("its default uses ARG %s, which depends on ARG %s (line %d), which %s", k, root.key, root.line, root.why), root
+			return fmt.Sprintf("its default uses ARG %s, which depends on ARG %s (%s), which %s", k, root.key, s.files.WhereLine(root.line), root.why), root
 		}
 		if line, ok := s.envLine(k); ok {
-			return fmt.Sprintf("its default uses $%s, set by ENV (line %d); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, line), a
+			return fmt.Sprintf("its default uses $%s, set by ENV (%s); the stage graph is fixed before anything is built, so only ARGs can choose a --from", k, s.files.WhereLine(line)), a
 		}
 		if _, ok := s.arg(k); ok {
 			continue // declared without a value: empty, as in the build
@@ -249,9 +252,9 @@ func (s *fromScope) whyUnknown(a *stageArg, unmatched map[string]struct{}) (stri
 // the error is that limit's, at the line that passed it.
 func (s *fromScope) unknownArg(a *stageArg) error {
 	if root := a.cause; root.limit != nil {
-		return withLocations(errors.Wrapf(root.limit, "ARG %s (line %d) of stage %q", root.key, root.line, s.stage), root.loc)
+		return withLocations(errors.Wrapf(root.limit, "ARG %s (%s) of stage %q", root.key, s.files.WhereLine(root.line), s.stage), root.loc)
 	}
-	return withLocations(&unknownValueError{errors.Errorf("ARG %s (line %d) of stage %q cannot choose a --from: %s", a.key, a.line, s.stage, a.why)}, a.loc)
+	return withLocations(&unknownValueError{errors.Errorf("ARG %s (%s) of stage %q cannot choose a --from: %s", a.key, s.files.WhereLine(a.line), s.stage, a.why)}, a.loc)
 }
 
 // at is the scope of a --from on line: a view of the same history.
@@ -296,13 +299,16 @@ func (g globalScope) expand(lex Lexer, word string) (shell.ProcessWordResult, er
 	return lex.ProcessWordWithMatches(word, g.Args)
 }
 
-// scopeFor is the scope of a --from on line: its stage's, or the global
-// scope when the value holds no variable or precedes every FROM.
-func (d *Dockerfile) scopeFor(line int) expander {
-	if s, ok := d.fromScopes[line]; ok {
-		return s
+// scopeFor is the scope of a --from on a line of a unit whose stage
+// scopes are scopes: its stage's, or the unit's global scope when the
+// value holds no variable or precedes every FROM.
+func scopeFor(scopes map[int]*fromScope, global *Args) func(line int) expander {
+	return func(line int) expander {
+		if s, ok := scopes[line]; ok {
+			return s
+		}
+		return globalScope{global}
 	}
-	return globalScope{d.GlobalArgs}
 }
 
 // unknownValueError is a --from value that needs what is only known once

@@ -57,9 +57,10 @@ func (g *Graph) roots() []*Node {
 	return g.Targets
 }
 
-// selectTargets resolves every requested name; the unknown ones are
-// reported together. Two names for the same stage ("a" and "A") select it
-// once.
+// selectTargets resolves every requested name among those the main file
+// sees (its stages, and its includes' by qualified name); the unknown ones
+// are reported together. Two names for the same stage ("a" and "A") select
+// it once.
 func (b *builder) selectTargets() ([]*Node, error) {
 	names := SplitTargets(b.in.Target)
 	if len(names) == 0 {
@@ -68,7 +69,7 @@ func (b *builder) selectTargets() ([]*Node, error) {
 	var out []*Node
 	var unknown []string
 	for _, name := range names {
-		n, ok := b.byName[strings.ToLower(name)]
+		n, ok := b.mainScope().all[strings.ToLower(name)]
 		if !ok {
 			unknown = append(unknown, name)
 			continue
@@ -78,7 +79,7 @@ func (b *builder) selectTargets() ([]*Node, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, unknownTargets(unknown, b.g.StageNames())
+		return nil, unknownTargets(unknown, b.mainScope().names())
 	}
 	return out, nil
 }
