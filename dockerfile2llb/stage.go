@@ -24,7 +24,7 @@ type stageState struct {
 	// env is state's environment, kept in step with it (addEnv): the LLB
 	// state rebuilds its environment from every ENV and ARG layer on each
 	// read, and most instructions read it.
-	env   *llb.EnvList
+	env   *stageEnv
 	image dockerspec.DockerOCIImage
 	// baseImg is the config of the image the stage is built on, shared
 	// with the resolved image and the stages built on this one: nothing
@@ -155,7 +155,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 // back from the image config in applyImageDefaults). Sharing the
 // parent's state would chain every stage's metadata to all its ancestors,
 // and each env lookup would walk them: quadratic on long FROM chains.
-func rebaseState(ctx context.Context, parent llb.State, env *llb.EnvList) (llb.State, error) {
+func rebaseState(ctx context.Context, parent llb.State, env *stageEnv) (llb.State, error) {
 	dir, errDir := parent.GetDir(ctx)
 	host, errHost := parent.GetHostname(ctx)
 	network, errNetwork := parent.GetNetwork(ctx)
@@ -323,13 +323,17 @@ func (c *converter) isNoCache(name string) bool {
 
 // readEnv reads the environment of a stage's first state, once: a named
 // context's state may come with one.
-func (s *stageState) readEnv(ctx context.Context) (err error) {
-	s.env, err = s.state.Env(ctx)
-	return err
+func (s *stageState) readEnv(ctx context.Context) error {
+	env, err := s.state.Env(ctx)
+	if err != nil {
+		return err
+	}
+	s.env = newStageEnv(env)
+	return nil
 }
 
 // addEnv sets k to v in the stage's environment.
 func (s *stageState) addEnv(k, v string) {
 	s.state = s.state.AddEnv(k, v)
-	s.env = s.env.AddOrReplace(k, v)
+	s.env.set(k, v)
 }
