@@ -52,15 +52,33 @@ func emptyImage(p ocispecs.Platform) dockerspec.DockerOCIImage {
 	return img
 }
 
-// setEnv replaces key in env (matching keys the way the image's OS does)
-// or appends it.
-func setEnv(env []string, key, value string) []string {
-	for i, kv := range env {
-		if k, _ := splitEnv(kv); shell.EqualEnvKeys(k, key) {
-			env[i] = key + "=" + value
-			return env
+// configEnv is the Env of a stage's image config with an index of its
+// keys, so that each ENV key costs O(1) rather than a scan of every key
+// before it. The index is built on the stage's first ENV.
+type configEnv struct {
+	// at maps each key, as the image's OS compares keys, to its first
+	// entry in the config's Env.
+	at map[string]int
+}
+
+// set replaces key in env (matching keys the way the image's OS does) or
+// appends it, and returns env.
+func (c *configEnv) set(env []string, key, value string) []string {
+	if c.at == nil {
+		c.at = make(map[string]int, len(env))
+		for i, kv := range env {
+			k, _ := splitEnv(kv)
+			if _, dup := c.at[shell.NormalizeEnvKey(k)]; !dup {
+				c.at[shell.NormalizeEnvKey(k)] = i
+			}
 		}
 	}
+	norm := shell.NormalizeEnvKey(key)
+	if i, ok := c.at[norm]; ok {
+		env[i] = key + "=" + value
+		return env
+	}
+	c.at[norm] = len(env)
 	return append(env, key+"="+value)
 }
 

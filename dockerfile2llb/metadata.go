@@ -72,7 +72,7 @@ func applyEnv(s *stageState, c *instructions.EnvCommand) string {
 	parts := []string{"ENV"}
 	for _, kv := range c.Env {
 		s.addEnv(kv.Key, kv.Value)
-		s.image.Config.Env = setEnv(s.image.Config.Env, kv.Key, kv.Value)
+		s.image.Config.Env = s.configEnv.set(s.image.Config.Env, kv.Key, kv.Value)
 		parts = append(parts, kv.String())
 	}
 	return strings.Join(parts, " ")

@@ -26,6 +26,8 @@ type stageState struct {
 	// read, and most instructions read it.
 	env   *stageEnv
 	image dockerspec.DockerOCIImage
+	// configEnv indexes image.Config.Env for ENV.
+	configEnv configEnv
 	// baseImg is the config of the image the stage is built on, shared
 	// with the resolved image and the stages built on this one: nothing
 	// writes to it.

@@ -62,3 +62,30 @@ func TestStageEnvOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigEnvSet holds configEnv.set to what a scan of the config's Env
+// does: replace the first entry of the key, or append.
+func TestConfigEnvSet(t *testing.T) {
+	cases := map[string]struct {
+		base []string
+		sets []string // KEY=value, in order
+		want []string
+	}{
+		"append new keys":                     {base: []string{"PATH=/bin"}, sets: []string{"A=1", "B=2"}, want: []string{"PATH=/bin", "A=1", "B=2"}},
+		"replace in place":                    {base: []string{"PATH=/bin", "HOME=/"}, sets: []string{"PATH=/x"}, want: []string{"PATH=/x", "HOME=/"}},
+		"a key set twice":                     {sets: []string{"A=1", "B=2", "A=3"}, want: []string{"A=3", "B=2"}},
+		"the first of duplicates in the base": {base: []string{"A=1", "A=2"}, sets: []string{"A=3"}, want: []string{"A=3", "A=2"}},
+		"empty values":                        {base: []string{"E="}, sets: []string{"E=x", "F="}, want: []string{"E=x", "F="}},
+	}
+	for name, tc := range cases {
+		var idx configEnv
+		env := slices.Clone(tc.base)
+		for _, kv := range tc.sets {
+			k, v, _ := strings.Cut(kv, "=")
+			env = idx.set(env, k, v)
+		}
+		if !slices.Equal(env, tc.want) {
+			t.Errorf("%s: %q, want %q", name, env, tc.want)
+		}
+	}
+}
