@@ -33,6 +33,7 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 		}
 		c.argEvent(s, cmd, arg, inherited)
 		s.args = append(s.args, arg)
+		s.runArgs = nil
 		if value != nil {
 			parts = append(parts, arg.Key+"="+*value)
 		} else {
@@ -55,13 +56,31 @@ func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructio
 // runHistory is the history line of a RUN: the stage ARGs in scope, as
 // "|N K=v ...", then the command. It lets image history show what a step
 // depended on without baking ARGs into the config.
-func runHistory(args []string, stageArgs []instructions.KeyValuePairOptional, env interface {
-	Get(string) (string, bool)
-}) string {
+func (s *stageState) runHistory(args []string) string {
+	cmd := strings.Join(args, " ")
+	switch argsPart := s.argsInHistory(); {
+	case argsPart == "":
+		return "RUN " + cmd
+	case len(args) == 0:
+		return "RUN " + argsPart
+	default:
+		return "RUN " + argsPart + " " + cmd
+	}
+}
+
+// argsInHistory is the "|N K=v ..." part of a RUN's history line, "" for a
+// stage without ARGs: each ARG once, where it was first declared, with the
+// value the environment gives it now (an ENV may have changed it). It is
+// kept until an ARG or ENV changes, so that RUN lines in a row cost the
+// ARGs once rather than once each.
+func (s *stageState) argsInHistory() string {
+	if s.runArgs != nil {
+		return *s.runArgs
+	}
 	var kvs []string
 	index := map[string]int{}
-	for _, a := range stageArgs {
-		v, ok := env.Get(a.Key)
+	for _, a := range s.args {
+		v, ok := s.env.Get(a.Key)
 		if !ok {
 			v = a.ValueString()
 		}
@@ -72,8 +91,10 @@ func runHistory(args []string, stageArgs []instructions.KeyValuePairOptional, en
 		index[a.Key] = len(kvs)
 		kvs = append(kvs, a.Key+"="+v)
 	}
+	part := ""
 	if len(kvs) > 0 {
-		kvs = append([]string{fmt.Sprintf("|%d", len(kvs))}, kvs...)
+		part = fmt.Sprintf("|%d ", len(kvs)) + strings.Join(kvs, " ")
 	}
-	return "RUN " + strings.Join(append(kvs, args...), " ")
+	s.runArgs = &part
+	return part
 }

@@ -50,7 +50,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	}
 	opts = append(opts, c.runHostLimits()...)
 	s.state = s.state.Run(opts...).Root()
-	s.hist.add(runHistory(args, s.args, env), true, true, s.epoch)
+	s.hist.add(s.runHistory(args), true, true, s.epoch)
 	return compact(ctx, s)
 }
 

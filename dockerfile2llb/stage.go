@@ -34,7 +34,9 @@ type stageState struct {
 	baseImg  *dockerspec.DockerOCIImage
 	platform ocispecs.Platform
 	// args are the stage-scoped ARGs so far, in order; RUN history lists them.
-	args     []instructions.KeyValuePairOptional
+	args []instructions.KeyValuePairOptional
+	// runArgs is argsInHistory's answer until an ARG or ENV changes.
+	runArgs  *string
 	progress progressCounter
 	// noCache is set by the no-cache option for this stage.
 	noCache bool
@@ -45,8 +47,8 @@ type stageState struct {
 	epoch *time.Time
 	// hist is the image history; image.History stays empty until finish.
 	hist *historyChain
-	// ops counts the ops of the stage, for compact.
-	ops int
+	// opsSinceCompact counts the ops since compact last ran.
+	opsSinceCompact int
 	// ev is the stage as the observers see it; nil while nothing is
 	// reported (triggers, a copy converted for another platform).
 	ev *events.Stage
@@ -184,15 +186,16 @@ func rebaseState(ctx context.Context, parent llb.State, env *stageEnv) (llb.Stat
 }
 
 // compact puts the stage's metadata (env, working directory, user...)
-// right above its last op, every compactEvery ops. An LLB state looks
+// right above its last op, every compactAfter ops. An LLB state looks
 // metadata up by walking back through every op before it, so without this
 // each instruction of a long stage would cost as much as all the
 // instructions before it; compacting after every op would cost as much as
 // the environment each time.
 func compact(ctx context.Context, s *stageState) error {
-	if s.ops++; s.ops%compactEvery != 0 {
+	if s.opsSinceCompact++; s.opsSinceCompact < compactAfter(s.env.Len()) {
 		return nil
 	}
+	s.opsSinceCompact = 0
 	st, err := rebaseState(ctx, s.state, s.env)
 	if err != nil {
 		return err
@@ -204,7 +207,16 @@ func compact(ctx context.Context, s *stageState) error {
 	return nil
 }
 
-const compactEvery = 16
+// compactAfter is how many ops a stage with envLen variables runs between
+// compactions: 16, or an eighth of the environment when that is more. A
+// compaction copies the environment into new LLB layers, which the ops
+// above them keep alive: every 16 ops, 1,000 RUN lines would copy 10,000
+// ARGs 62 times. Spread out so, the copies cost at most 8 variables
+// per op, and a lookup walks at most envLen/8 ops more, next to the
+// envLen variables an exec op reads anyway.
+func compactAfter(envLen int) int {
+	return max(16, envLen/8)
+}
 
 // parentState is the stage n is built FROM. Upstream ignores
 // "FROM --platform=P <stage>"; we honour it by converting the parent chain
@@ -338,4 +350,5 @@ func (s *stageState) readEnv(ctx context.Context) error {
 func (s *stageState) addEnv(k, v string) {
 	s.state = s.state.AddEnv(k, v)
 	s.env.set(k, v)
+	s.runArgs = nil
 }
