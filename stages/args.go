@@ -39,6 +39,14 @@ func (a *Args) Get(key string) (string, bool) {
 	return v, ok
 }
 
+// lookup is Get on a scope that may be nil.
+func (a *Args) lookup(key string) (string, bool) {
+	if a == nil {
+		return "", false
+	}
+	return a.Get(key)
+}
+
 func (a *Args) Keys() []string { return append([]string(nil), a.keys...) }
 
 // Clone returns an independent copy.
@@ -69,6 +77,14 @@ type MetaArg struct {
 // fail when FOO is given. A declared ARG without default and without build
 // arg stays unset.
 func ExpandMetaArgs(lex Lexer, auto *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
+	return expandMetaArgsIn(lex, auto, nil, metaArgs, buildArgs)
+}
+
+// expandMetaArgsIn is ExpandMetaArgs for an included file: an ARG with
+// neither build arg nor default takes the value its includer's global
+// scope, outer, gives that name (nil: none). That is how an includer
+// passes parameters, as a stage ARG without default reads the globals.
+func expandMetaArgsIn(lex Lexer, auto, outer *Args, metaArgs []instructions.ArgCommand, buildArgs map[string]string) (*Args, []MetaArg, error) {
 	scope := auto.Clone()
 	var declared []MetaArg
 	deps := map[string]map[string]bool{}
@@ -84,6 +100,8 @@ func ExpandMetaArgs(lex Lexer, auto *Args, metaArgs []instructions.ArgCommand, b
 				}
 				m.Value = &res.Result
 				m.Deps = argDeps(kv.Key, res.Matched, deps[kv.Key])
+			} else if v, ok := outer.lookup(kv.Key); ok {
+				m.Value = &v
 			}
 			if m.Value != nil {
 				scope.Set(kv.Key, *m.Value)

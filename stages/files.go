@@ -82,8 +82,18 @@ type Unit struct {
 	// Its own stages are Dockerfile.Stages[First : First+Count].
 	First, Count int
 
-	host     *Unit   // the unit whose stages its lines belong to
-	children []*Unit // stages units it INCLUDEs, in order
+	// host is the unit whose stages its lines belong to: itself, or for
+	// a snippet, its includer's host.
+	host     *Unit
+	depth    int
+	what     string                 // its INCLUDE or first reference as written
+	stage    string                 // a snippet's stage, as messages name it
+	children []*Unit                // the stages units it INCLUDEs, in order
+	snippets map[*parser.Node]*Unit // the snippets its INCLUDE lines paste
+	pathReqs []*request             // the file references its lines make
+	// pathArgs is what its include paths expand in: GlobalArgs, or when
+	// listing targets (AsWritten), a scope evaluated for paths alone.
+	pathArgs *Args
 }
 
 // Local is line's number in the unit's own file.

@@ -2,6 +2,7 @@ package stages
 
 import (
 	"bytes"
+	"context"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -64,14 +65,29 @@ type ParseOpt struct {
 	// Files, when not nil, is filled while parsing, so that a linter's
 	// warning router can map lines to files before Parse returns.
 	Files *Files
+	// Reader reads the files INCLUDE and FROM ./f#s name; nil reads none.
+	Reader FileReader
+	// Limits bound what the reader is asked for; nil means DefaultLimits.
+	Limits *Limits
 }
 
 // NewLex returns a fresh lexer for this Dockerfile. Lexers are not safe for
 // concurrent use: each analysis takes one and uses it for all its words.
 func (d *Dockerfile) NewLex() Lexer { return newLexer(d.EscapeToken, d.budget) }
 
-// Parse parses dt into stages and evaluates the global ARG scope.
+// Parse parses dt into stages and evaluates the global ARG scope. It reads
+// no other file: ParseContext with opt.Reader does.
 func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
+	return ParseContext(context.Background(), dt, opt)
+}
+
+// ParseContext is Parse for a Dockerfile that may include others: it reads
+// them through opt.Reader, one call per nesting level, and returns one
+// Dockerfile whose Stages are every file's, in build order, and whose
+// Files say which file each stage and line comes from. Without a reader,
+// INCLUDE is an unknown instruction and "./x" an image name, as upstream
+// reads them.
+func ParseContext(ctx context.Context, dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	if len(bytes.TrimSpace(dt)) == 0 {
 		return nil, errors.New("the Dockerfile cannot be empty")
 	}
@@ -103,28 +119,8 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 		auto.Set("TARGETSTAGE", targetStageArg(ast.AST, opt.Target))
 	}
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto, budget: newExpansionBudget(), Files: newFilesFor(opt, dt)}
-	lex := d.NewLex()
-	main := d.Files.Main()
-	main.AST = ast
-
-	var root *parser.Node
-	if opt.AsWritten {
-		d.GlobalArgs = NewArgs()
-		root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(ast.AST, leaveOut)
-	} else {
-		root, err = d.evalGlobalScope(lex, auto, opt.BuildArgs)
-	}
-	if err != nil {
-		return nil, err
-	}
-	main.GlobalArgs, main.Declared = d.GlobalArgs, d.Declared
-	d.Stages, d.MetaArgs, err = instructions.Parse(root, lint)
-	if err != nil {
-		return nil, err
-	}
-	main.MetaArgs, main.Count = d.MetaArgs, len(d.Stages)
-	if main.Count > 0 {
-		d.Files.ordered = []*Unit{main}
+	if err := newTree(ctx, d, opt, lint).run(); err != nil {
+		return nil, WithFiles(err, d.Files)
 	}
 	if len(d.Stages) == 0 && !opt.AsWritten {
 		return nil, errNoStages
@@ -132,30 +128,11 @@ func Parse(dt []byte, opt ParseOpt) (*Dockerfile, error) {
 	return d, nil
 }
 
-// evalGlobalScope evaluates the global ARGs, then expands RUN --mount
-// from= with them, which instructions.Parse would reject. It returns the
-// root instructions.Parse reads: d.AST's, or a copy with from= expanded.
-func (d *Dockerfile) evalGlobalScope(lex Lexer, auto *Args, buildArgs map[string]string) (*parser.Node, error) {
-	metaArgs, err := parseMetaArgs(d.AST.AST)
-	if err != nil {
-		return nil, err
-	}
-	d.GlobalArgs, d.Declared, err = ExpandMetaArgs(lex, auto, metaArgs, buildArgs)
-	if err != nil {
-		return nil, err
-	}
-	main := d.Files.Main()
-	main.GlobalArgs = d.GlobalArgs
-	d.fromScopes = stageScopes(d.AST.AST, lex, main, d.Files, buildArgs)
-	var root *parser.Node
-	root, d.RawMountFrom, d.MountTargets, err = expandMountFrom(d.AST.AST, expandIn(lex, scopeFor(d.fromScopes, d.GlobalArgs)))
-	return root, err
-}
-
 // newFilesFor is the table a parse fills: the caller's, when it asked to
 // watch it, else a new one.
 func newFilesFor(opt ParseOpt, dt []byte) *Files {
 	f := NewFiles(opt.MainName, dt)
+	f.paths = opt.Reader != nil
 	if opt.Files != nil {
 		*opt.Files = *f
 		return opt.Files
@@ -230,10 +207,15 @@ func parseAhead(n *parser.Node) (any, error) {
 }
 
 // parseMetaArgs parses the ARG lines before the first FROM on their own:
-// their values are needed before the rest of the file can be parsed.
-func parseMetaArgs(root *parser.Node) ([]instructions.ArgCommand, error) {
+// their values are needed before the rest of the file can be parsed. With
+// includes, the INCLUDE lines among them are passed over: they are not
+// instructions, and instructions.Parse never sees them.
+func parseMetaArgs(root *parser.Node, includes bool) ([]instructions.ArgCommand, error) {
 	var out []instructions.ArgCommand
 	for _, n := range root.Children {
+		if includes && isInclude(n) {
+			continue
+		}
 		if !strings.EqualFold(n.Value, "arg") {
 			break
 		}
