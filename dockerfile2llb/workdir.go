@@ -7,7 +7,16 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/util/system"
 	"github.com/pkg/errors"
+
+	"github.com/myorg/multistage/stages"
 )
+
+// maxWorkdirBytes is the longest working directory a WORKDIR may set:
+// Linux's PATH_MAX, past which the directory could not be created in the
+// container anyway. Each relative WORKDIR lengthens the path, and every
+// op after it carries the path: 100,000 lines of "WORKDIR a" made ops of
+// up to 200 KB each, which ran the conversion out of memory.
+const maxWorkdirBytes = 4096
 
 // dispatchWorkdir sets the working directory and creates it, owned by the
 // current USER, so later steps can rely on it existing.
@@ -16,6 +25,9 @@ func (c *converter) dispatchWorkdir(ctx context.Context, s *stageState, cmd *ins
 	wd, err := system.NormalizeWorkdir(s.image.Config.WorkingDir, cmd.Path, s.platform.OS)
 	if err != nil {
 		return errors.Wrap(err, "normalizing workdir")
+	}
+	if len(wd) > maxWorkdirBytes {
+		return &stages.LimitError{What: "the working directory", Got: len(wd), Max: maxWorkdirBytes, Unit: "bytes"}
 	}
 	s.image.Config.WorkingDir = wd
 	wd = system.ToSlash(wd, s.platform.OS)
