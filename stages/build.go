@@ -160,6 +160,10 @@ func (b *builder) resolveBase(n *Node, s *scope) error {
 	// FROM matches stage names exactly, as upstream does: "FROM Build"
 	// is an (invalid) image reference, not stage "build".
 	switch later, ok := s.all[base]; {
+	case b.in.Files.paths && isPathRef(base):
+		if edge.To, err = b.pathStage(edge, st.BaseName); err != nil {
+			return err
+		}
 	case s.seen[base] != nil:
 		edge.To = s.seen[base]
 	case ok && later != n && later.Index > n.Index:

@@ -190,3 +190,25 @@ func namespaceTwice(u, first, second *Unit) error {
 		second.NS, u.Where(firstLine(first.At)), u.Where(firstLine(second.At)))
 	return inUnit(withLocations(err, first.At, second.At), u)
 }
+
+// unreadRef is a file reference the files were not read for: a value that
+// only a stage ARG (or an ONBUILD trigger of a base image) makes a path.
+func unreadRef(e *Edge, raw string, stageArgs []string) error {
+	as := *e
+	as.Ref = raw
+	why := "it was not known when the files were read"
+	if len(stageArgs) > 0 {
+		why = "$" + strings.Join(stageArgs, ", $") + " is a stage ARG"
+	}
+	return withLocations(errors.Errorf("%s: a file reference may use global ARGs and build args only; %s", as.Describe(), why), e.Location)
+}
+
+func unknownPathStage(e *Edge, u *Unit, name string, names []string) error {
+	hint := "it has no named stages"
+	if near := newNameIndex(names).search(strings.ToLower(name), ""); near != "" {
+		hint = fmt.Sprintf("did you mean %q?", near)
+	} else if len(names) > 0 {
+		hint = "its stages are: " + strings.Join(names, ", ")
+	}
+	return withLocations(errors.Errorf("%s: %s has no stage %q: %s", e.Describe(), u.Source.Name, name, hint), e.Location)
+}

@@ -55,7 +55,9 @@ func inherited(u *Unit, scope func(*Unit) *Args) *Args {
 
 // pathScope is what include paths and file references in u expand in:
 // its host's global scope. Listing the targets (AsWritten) evaluates none,
-// so there it is evaluated here, once, when a path needs it.
+// so there it is evaluated here, once, when a path needs it, on the budget
+// of the quiet lexer: the listing spends on the Dockerfile's budget what
+// it did before includes.
 func (t *tree) pathScope(u *Unit) (*Args, error) {
 	h := u.host
 	if h.pathArgs != nil {
@@ -72,7 +74,7 @@ func (t *tree) pathScope(u *Unit) (*Args, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.pathArgs, _, err = expandMetaArgsIn(t.lex, t.d.AutoArgs, outer, metaArgs, t.opt.BuildArgs)
+	h.pathArgs, _, err = expandMetaArgsIn(t.quiet, t.d.AutoArgs, outer, metaArgs, t.opt.BuildArgs)
 	return h.pathArgs, err
 }
 

@@ -67,9 +67,9 @@ func (b *builder) resolveCommand(n *Node, cmd instructions.Command, written writ
 	return nil
 }
 
-// reference resolves one --from value: ARG-expanded first, then a stage
-// index (counted in the stage's own file), a stage name (any case) the
-// stage's file sees, a named context, or an image.
+// reference resolves one --from value: ARG-expanded first, then a file
+// reference, a stage index (counted in the stage's own file), a stage name
+// (any case) the stage's file sees, a named context, or an image.
 func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions.Command) (*Edge, error) {
 	loc := cmd.Location()
 	what := strings.ToUpper(cmd.Name()) + " --from"
@@ -87,6 +87,10 @@ func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions
 	}
 	u, _ := b.in.Files.Locate(firstLine(loc))
 	e := &Edge{Kind: kind, From: n, Ref: ref, Raw: raw, Command: cmd, Location: loc, Unit: u}
+	if b.in.Files.paths && isPathRef(ref) {
+		e.To, err = b.pathStage(e, raw)
+		return e, err
+	}
 	if idx, err := strconv.Atoi(ref); err == nil {
 		if idx < 0 || idx >= len(s.own) {
 			return nil, badIndex(what, idx, len(s.own), loc, s.unit, e.Where())
