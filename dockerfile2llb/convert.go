@@ -93,6 +93,8 @@ type converter struct {
 	retargeted map[platformKey]*stageState
 	// portsExposed counts the ports EXPOSE listed, for MaxExposedPorts.
 	portsExposed int
+	// noCache is the no-cache option (--no-cache-filter).
+	noCache noCacheFilter
 	// observers read the dispatch: lint rules, the outline.
 	observers []*events.Observer
 }
@@ -169,5 +171,6 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		return nil, err
 	}
 	c.warnUnusedContexts()
+	c.noCache = c.readNoCache()
 	return c, nil
 }

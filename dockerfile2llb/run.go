@@ -3,6 +3,7 @@ package dockerfile2llb
 import (
 	"context"
 	"fmt"
+	"github.com/myorg/multistage/stages"
 	"path"
 	"strings"
 
@@ -24,7 +25,7 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	}
 	opts := []llb.RunOption{llb.Args(args), commandDescription(cmd.String()), c.location(cmd.Location())}
 	opts = append(opts, heredocMounts...)
-	if s.noCache {
+	if s.noCache || stages.RunNoCache(cmd) {
 		opts = append(opts, llb.IgnoreCache)
 	}
 	if c.proxy != nil {

@@ -328,12 +328,7 @@ func (c *converter) applyImageDefaults(s *stageState) error {
 }
 
 // isNoCache reports whether the no-cache option covers the stage.
-func (c *converter) isNoCache(name string) bool {
-	if c.opt.Client == nil {
-		return false
-	}
-	return c.opt.Client.IsNoCache(name)
-}
+func (c *converter) isNoCache(name string) bool { return c.noCache.covers(name) }
 
 // readEnv reads the environment of a stage's first state, once: a named
 // context's state may come with one.

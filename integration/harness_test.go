@@ -471,6 +471,10 @@ func (s *scenario) solveBuildx(t *testing.T, e *environment, ctxDir string, attr
 			// buildx's default, Dockerfile in the context
 		case k == "target", k == "platform":
 			args = append(args, "--"+k, v)
+		case k == "no-cache" && v == "":
+			args = append(args, "--no-cache")
+		case k == "no-cache":
+			args = append(args, "--no-cache-filter", v)
 		case strings.HasPrefix(k, "build-arg:"):
 			args = append(args, "--build-arg", strings.TrimPrefix(k, "build-arg:")+"="+v)
 		case isCtx && isLocal && locals[local] != "":

@@ -194,6 +194,7 @@ func TestRulesHaveDocs(t *testing.T) {
 		lint.RuleUnusedBuildArg.Name:        lint.RuleUnusedBuildArg.URL,
 		lint.RuleStageShadowsImage.Name:     lint.RuleStageShadowsImage.URL,
 		lint.RuleUnreachableStage.Name:      lint.RuleUnreachableStage.URL,
+		lint.RuleCacheBustArg.Name:          lint.RuleCacheBustArg.URL,
 	}
 	if len(rules) != len(lint.Rules) {
 		t.Fatalf("lint.Rules has %d rules, this test knows %d", len(lint.Rules), len(rules))

@@ -54,7 +54,7 @@ var (
 )
 
 // Rules lists our own rules, for documentation and tests.
-var Rules = []linter.LinterRuleI{&RuleNumericStageReference, &RuleUnusedBuildArg, &RuleStageShadowsImage, &RuleUnreachableStage}
+var Rules = []linter.LinterRuleI{&RuleNumericStageReference, &RuleUnusedBuildArg, &RuleStageShadowsImage, &RuleUnreachableStage, &RuleCacheBustArg}
 
 // ourRules runs the rules upstream lacks.
 func (c *checker) ourRules() {
@@ -62,6 +62,7 @@ func (c *checker) ourRules() {
 	c.unusedBuildArgs()
 	c.shadowedImages()
 	c.unreachable()
+	c.cacheBustArgs()
 }
 
 func (c *checker) numericReferences() {

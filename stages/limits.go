@@ -294,3 +294,9 @@ func (c *cappedEnv) Get(key string) (string, bool) {
 	}
 	return v, ok
 }
+
+// VariablesIn are the names of the variables word refers to, in order,
+// repeated, as the expansion guard reads them (quotes are not followed).
+func VariablesIn(word string, escape rune) []string {
+	return scanWord(word, escape).names
+}

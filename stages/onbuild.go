@@ -111,6 +111,13 @@ func parseTrigger(expr string, loc []parser.Range) (cmd instructions.Command, no
 	if len(loc) > 0 {
 		node.StartLine, node.EndLine = loc[0].Start.Line, loc[len(loc)-1].End.Line
 	}
+	noCache, err := takeNoCacheFlag(node)
+	if err != nil {
+		return nil, nil, err
+	}
 	cmd, err = instructions.ParseCommand(node)
+	if run, ok := cmd.(*instructions.RunCommand); ok && noCache {
+		markNoCache(run)
+	}
 	return cmd, node, err
 }

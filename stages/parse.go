@@ -104,6 +104,10 @@ func ParseContext(ctx context.Context, dt []byte, opt ParseOpt) (*Dockerfile, er
 	if err := checkInstructionSizes(ast.AST); err != nil {
 		return nil, err
 	}
+	noCache, err := takeRunNoCache(ast.AST)
+	if err != nil {
+		return nil, err
+	}
 	lint := opt.Linter
 	if lint == nil {
 		// instructions.Parse panics on "# check=" comments without a linter.
@@ -122,6 +126,7 @@ func ParseContext(ctx context.Context, dt []byte, opt ParseOpt) (*Dockerfile, er
 	if err := newTree(ctx, d, opt, lint).run(); err != nil {
 		return nil, WithFiles(err, d.Files)
 	}
+	markRunNoCache(d.Stages, noCache)
 	if len(d.Stages) == 0 && !opt.AsWritten {
 		return nil, errNoStages
 	}
