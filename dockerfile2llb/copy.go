@@ -158,6 +158,7 @@ func (c *converter) copySource(ctx context.Context, s *stageState, cmd instructi
 		return llb.NewState(c.buildContext), c.copySink(nil), nil
 	}
 	st, err := c.nodeState(ctx, edges[0].To, cmd.Location())
+	c.inheritRerun(s, edges[0].To)
 	return st, c.copySink(edges[0].To), err
 }
 
@@ -243,7 +244,7 @@ func addHeredocSources(plan *copyPlan) error {
 func (c *converter) commitCopy(plan *copyPlan) {
 	s, name := plan.s, plan.name
 	fileOpts := []llb.ConstraintsOpt{llb.WithCustomName(name), c.location(plan.req.cmd.Location())}
-	if s.noCache {
+	if s.ignoresCache() {
 		fileOpts = append(fileOpts, llb.IgnoreCache)
 	}
 	if !plan.req.link || plan.req.chmod != "" || !c.supports(pb.CapMergeOp) {

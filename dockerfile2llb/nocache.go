@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/myorg/multistage/stages"
 )
 
 // noCacheFilter is the no-cache option (--no-cache-filter). Its plain
@@ -35,19 +37,15 @@ func parseNoCache(value string, set bool) noCacheFilter {
 }
 
 // covers reports whether stage name is built without cache: it matches a
-// pattern, or there are "!" patterns and it matches none of them.
+// name or glob (every stage does when only "!" patterns are given), and no
+// "!" pattern takes it out again.
 func (f noCacheFilter) covers(name string) bool {
 	if !f.set {
 		return false
 	}
-	if len(f.include) == 0 && len(f.exclude) == 0 {
-		return true
-	}
 	name = strings.ToLower(name)
-	if matchesAny(f.include, name) {
-		return true
-	}
-	return len(f.exclude) > 0 && !matchesAny(f.exclude, name)
+	in := len(f.include) == 0 || matchesAny(f.include, name)
+	return in && !matchesAny(f.exclude, name)
 }
 
 // unmatched are the patterns, as written after lower-casing, that match
@@ -113,4 +111,36 @@ func (c *converter) readNoCache() noCacheFilter {
 		c.opt.Warn("NoCacheFilterUnmatched", "A --no-cache-filter pattern that matches no stage", "", describeUnmatched(missed), nil)
 	}
 	return f
+}
+
+// rebuilds reports whether the option makes stage name run again even
+// where BuildKit would take what uses it from the cache. Plain names keep
+// upstream's meaning (the stage's steps skip the cache when they run, which
+// they do not when everything that uses them is cached); "!" and globs are
+// ours, and rebuild what they match.
+func (f noCacheFilter) rebuilds(name string) bool {
+	return f.covers(name) && f.ours()
+}
+
+// ours reports whether the option uses a form upstream's has not.
+func (f noCacheFilter) ours() bool {
+	if len(f.exclude) > 0 {
+		return true
+	}
+	for _, p := range f.include {
+		if strings.ContainsAny(p, "*?[") {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoresCache reports whether the stage's next ops skip the cache.
+func (s *stageState) ignoresCache() bool { return s.noCache || s.rerun }
+
+// inheritRerun marks s as rerunning when it reads a stage that does.
+func (c *converter) inheritRerun(s *stageState, from *stages.Node) {
+	if src, ok := c.states[from]; ok && src.rerun {
+		s.rerun = true
+	}
 }

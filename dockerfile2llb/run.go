@@ -25,9 +25,6 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	}
 	opts := []llb.RunOption{llb.Args(args), commandDescription(cmd.String()), c.location(cmd.Location())}
 	opts = append(opts, heredocMounts...)
-	if s.noCache || stages.RunNoCache(cmd) {
-		opts = append(opts, llb.IgnoreCache)
-	}
 	if c.proxy != nil {
 		opts = append(opts, llb.WithProxy(*c.proxy))
 	}
@@ -36,6 +33,12 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 		return err
 	}
 	opts = append(opts, mounts...)
+	if stages.RunNoCache(cmd) {
+		s.rerun = true
+	}
+	if s.ignoresCache() { // after the mounts, which may read a stage that reruns
+		opts = append(opts, llb.IgnoreCache)
+	}
 	sandbox, err := runSandbox(cmd)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ func (c *converter) runMounts(ctx context.Context, s *stageState, cmd *instructi
 		if err != nil {
 			return nil, err
 		}
+		c.inheritRerun(s, e.To)
 		sources[e.MountIndex], used[e.MountIndex] = st, c.copySink(e.To)
 	}
 	var out []llb.RunOption

@@ -40,6 +40,13 @@ type stageState struct {
 	progress progressCounter
 	// noCache is set by the no-cache option for this stage.
 	noCache bool
+	// rerun is set once the stage's filesystem holds the output of a step
+	// that runs on every build (RUN --no-cache, a stage our forms of the
+	// no-cache option cover, or a --from of such a stage): the ops after it
+	// skip the cache too. Their cache keys come from the definition, which
+	// has not changed, so without this BuildKit would take them from the
+	// cache and never run the step.
+	rerun bool
 	// cmdSet and workdirSet track instructions of this stage, not its base.
 	cmdSet     bool
 	workdirSet bool
@@ -94,7 +101,7 @@ func (c *converter) buildStage(ctx context.Context, n *stages.Node, override *oc
 
 // initStage starts a stage from what its FROM points at.
 func (c *converter) initStage(ctx context.Context, n *stages.Node, override *ocispecs.Platform) (*stageState, error) {
-	s := &stageState{node: n, noCache: c.isNoCache(n.Name), epoch: c.epoch}
+	s := &stageState{node: n, noCache: c.isNoCache(n.Name), rerun: c.noCache.rebuilds(n.Name), epoch: c.epoch}
 	s.progress = newProgressCounter(c.progressStageName(n), countProgressSteps(n), c.opt.MultiPlatformRequested)
 	// Every instruction and trigger adds a history entry.
 	steps := len(n.Stage.Commands) + len(n.Triggers)
@@ -116,6 +123,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 			return nil, err
 		}
 		s.platform = parent.platform
+		s.rerun = s.rerun || parent.rerun
 		s.hist = newHistory(parent.hist, nil, steps)
 		s.image = cloneImage(parent.image)
 		s.image.Config.OnBuild = nil
