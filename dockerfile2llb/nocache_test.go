@@ -96,3 +96,31 @@ COPY --from=deps /c /c
 		t.Errorf("ops that skip the cache:\n  %q\nwant\n  %q", ignoring, want)
 	}
 }
+
+// TestRunNoCacheInCalls: --check, the outline, the graph and the targets
+// list read a Dockerfile with RUN --no-cache as any other.
+func TestRunNoCacheInCalls(t *testing.T) {
+	dt := []byte("FROM busybox AS build\nARG CACHEBUST\nRUN --no-cache echo $CACHEBUST\nFROM build\nRUN true\n")
+	p := platforms.MustParse("linux/amd64")
+	opt := ConvertOpt{TargetPlatform: &p, MetaResolver: fakeresolver.New()}
+	lint, err := Lint(t.Context(), dt, opt)
+	if err != nil || lint.Error != nil {
+		t.Fatalf("--check: %v %v", err, lint.Error)
+	}
+	var rules []string
+	for _, w := range lint.Warnings {
+		rules = append(rules, w.RuleName)
+	}
+	if !slices.Equal(rules, []string{"CacheBustArg"}) {
+		t.Errorf("--check warns %v; want only CacheBustArg", rules)
+	}
+	if _, err := Outline(t.Context(), dt, opt); err != nil {
+		t.Errorf("outline: %v", err)
+	}
+	if _, err := StageGraph(t.Context(), dt, opt); err != nil {
+		t.Errorf("graph: %v", err)
+	}
+	if _, err := ListTargets(t.Context(), dt); err != nil {
+		t.Errorf("targets: %v", err)
+	}
+}
