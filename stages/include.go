@@ -69,6 +69,8 @@ type tree struct {
 	pending  int
 	pathReqs map[FileRef]*request // one instance per referenced file
 	paths    []*Unit              // the instances, in creation order
+	// noCache are the lines of every file's RUN --no-cache (nocache.go).
+	noCache map[int]bool
 }
 
 // request is one line that names a file: an INCLUDE, or the first file
@@ -247,6 +249,9 @@ func (t *tree) parseUnit(u *Unit) error {
 		return inUnit(shiftErr(err, u.Base), u)
 	}
 	ast, err := parseAST(data)
+	if err == nil {
+		err = t.takeRunNoCache(ast, u.Base)
+	}
 	if err != nil {
 		return inUnit(shiftErr(err, u.Base), u)
 	}
@@ -262,6 +267,20 @@ func (t *tree) parseUnit(u *Unit) error {
 		return t.scanNodes(u)
 	}
 	return t.scanStages(u)
+}
+
+// takeRunNoCache takes RUN --no-cache off a file's AST, as ParseContext
+// does for the main file, while its lines are its own (the message names
+// one), and records them in the line space.
+func (t *tree) takeRunNoCache(ast *parser.Result, base int) error {
+	lines, err := takeRunNoCache(ast.AST)
+	for line := range lines {
+		if t.noCache == nil {
+			t.noCache = map[int]bool{}
+		}
+		t.noCache[line+base] = true
+	}
+	return err
 }
 
 // shiftAST moves every line of a freshly parsed file by base.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
 	"github.com/myorg/multistage/stages"
 )
 
@@ -124,4 +126,33 @@ func TestSnippetPastedTwice(t *testing.T) {
 	if sa != sb || la[0].Start.Line != 1 || lb[0].Start.Line != 1 || a.Location()[0].Start.Line == b.Location()[0].Start.Line {
 		t.Errorf("pastes at %s:%d and %s:%d (global %d, %d)", sa.Name, la[0].Start.Line, sb.Name, lb[0].Start.Line, a.Location()[0].Start.Line, b.Location()[0].Start.Line)
 	}
+}
+
+// TestIncludeRunNoCache: RUN --no-cache works in included files as in the
+// Dockerfile, and a bad value names the included file's line.
+func TestIncludeRunNoCache(t *testing.T) {
+	d, _, err := parseIncludes(includeCase{
+		main:  lines("INCLUDE lib.Dockerfile AS lib", "FROM alpine", "INCLUDE s.Dockerfile", "RUN --no-cache main"),
+		files: map[string]string{"lib.Dockerfile": lines("FROM alpine AS x", "RUN --no-cache lib"), "s.Dockerfile": lines("RUN snippet", "RUN --no-cache snippet")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range d.Stages {
+		for _, cmd := range st.Commands {
+			if run, ok := cmd.(*instructions.RunCommand); ok {
+				got = append(got, fmt.Sprintf("%s=%v", strings.Join(run.CmdLine, " "), stages.RunNoCache(run)))
+			}
+		}
+	}
+	if want := []string{"lib=true", "snippet=false", "snippet=true", "main=true"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("RUN --no-cache = %q, want %q", got, want)
+	}
+	_, _, err = parseIncludes(includeCase{
+		main:  lines("INCLUDE lib.Dockerfile AS lib", "FROM alpine"),
+		files: map[string]string{"lib.Dockerfile": lines("FROM alpine AS x", "RUN --no-cache=maybe lib")},
+	})
+	checkIncludeError(t, err, []string{"RUN --no-cache=maybe (line 2): --no-cache takes no value, or true or false; in lib.Dockerfile, included at line 1 of Dockerfile"},
+		[]string{"lib.Dockerfile:2", "Dockerfile:1"})
 }

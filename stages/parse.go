@@ -123,10 +123,12 @@ func ParseContext(ctx context.Context, dt []byte, opt ParseOpt) (*Dockerfile, er
 		auto.Set("TARGETSTAGE", targetStageArg(ast.AST, opt.Target))
 	}
 	d := &Dockerfile{AST: ast, EscapeToken: ast.EscapeToken, AutoArgs: auto, budget: newExpansionBudget(), Files: newFilesFor(opt, dt)}
-	if err := newTree(ctx, d, opt, lint).run(); err != nil {
+	t := newTree(ctx, d, opt, lint)
+	t.noCache = noCache
+	if err := t.run(); err != nil {
 		return nil, WithFiles(err, d.Files)
 	}
-	markRunNoCache(d.Stages, noCache)
+	markRunNoCache(d.Stages, t.noCache)
 	if len(d.Stages) == 0 && !opt.AsWritten {
 		return nil, errNoStages
 	}
