@@ -15,6 +15,23 @@ type Rendered struct {
 	Targets []string       `json:"targets,omitempty"`
 	Nodes   []RenderedNode `json:"nodes"`
 	Edges   []RenderedEdge `json:"edges"`
+	// Files are the inclusions of a build of several files, by unit ID;
+	// absent for one file.
+	Files []RenderedFile `json:"files,omitempty"`
+}
+
+// RenderedFile is one inclusion of a file (Files.Units).
+type RenderedFile struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+	// Kind is "main", "stages" (INCLUDE before the first FROM), "path"
+	// (the instance FROM ./f#s names) or "snippet".
+	Kind string `json:"kind"`
+	NS   string `json:"ns,omitempty"`
+	// Parent is the ID of the file that includes it, and Line the line
+	// of the INCLUDE (or first reference) in that file.
+	Parent *int `json:"parent,omitempty"`
+	Line   int  `json:"line,omitempty"`
 }
 
 // RenderedNode is a stage, an external image, scratch or a named context.
@@ -26,15 +43,21 @@ type RenderedNode struct {
 	// Name is the stage name (empty for unnamed stages), the image
 	// reference or the context name.
 	Name string `json:"name,omitempty"`
+	// Display is the name progress shows, when the name and index do not
+	// say it: an unnamed stage of an included file ("go.stage-1").
+	Display string `json:"display,omitempty"`
 	// Index is the stage's position; absent for other nodes.
 	Index *int `json:"index,omitempty"`
 	// Base and Platform are a stage's FROM operand and --platform, after
 	// global ARG expansion.
 	Base     string `json:"base,omitempty"`
 	Platform string `json:"platform,omitempty"`
-	// Line is a stage's FROM line.
-	Line   int  `json:"line,omitempty"`
-	Target bool `json:"target,omitempty"`
+	// Line is a stage's FROM line in its own file, File that file when it
+	// is not the main Dockerfile, and Unit its inclusion (Files).
+	Line   int    `json:"line,omitempty"`
+	File   string `json:"file,omitempty"`
+	Unit   int    `json:"unit,omitempty"`
+	Target bool   `json:"target,omitempty"`
 	// Pruned is true for what the target does not need.
 	Pruned bool `json:"pruned,omitempty"`
 }
@@ -45,8 +68,11 @@ type RenderedEdge struct {
 	To   string   `json:"to"`
 	Kind EdgeKind `json:"kind"`
 	// Ref is the reference as written, after ARG expansion.
-	Ref  string `json:"ref"`
+	Ref string `json:"ref"`
+	// Line is the instruction's line in its own file, and File that file
+	// when it is not the main Dockerfile.
 	Line int    `json:"line,omitempty"`
+	File string `json:"file,omitempty"`
 	// Pruned is true when the stage using To is not needed.
 	Pruned bool `json:"pruned,omitempty"`
 }
@@ -60,8 +86,10 @@ func (g *Graph) Render() *Rendered {
 		ids[n] = fmt.Sprintf("stage-%d", n.Index)
 		idx := n.Index
 		rn := RenderedNode{ID: ids[n], Kind: n.Kind, Name: n.Name, Index: &idx, Base: n.BaseName, Platform: n.Platform,
-			Target: g.IsTarget(n), Pruned: !g.Reachable(n)}
-		rn.Line = n.Line()
+			Line: n.Line(), File: fileName(n.Unit), Unit: n.Unit.ID, Target: g.IsTarget(n), Pruned: !g.Reachable(n)}
+		if n.Name == "" && n.Unit.Kind != UnitMain {
+			rn.Display = n.DisplayName()
+		}
 		r.Nodes = append(r.Nodes, rn)
 	}
 	for i, n := range g.Externals {
@@ -75,9 +103,38 @@ func (g *Graph) Render() *Rendered {
 		}
 	}
 	for _, e := range g.Edges {
-		r.Edges = append(r.Edges, RenderedEdge{From: ids[e.From], To: ids[e.To], Kind: e.Kind, Ref: e.Ref, Line: e.Line(), Pruned: !g.Reachable(e.From)})
+		r.Edges = append(r.Edges, RenderedEdge{From: ids[e.From], To: ids[e.To], Kind: e.Kind, Ref: e.Ref, Line: e.Line(), File: fileName(e.Unit),
+			Pruned: !g.Reachable(e.From)})
 	}
+	r.Files = renderFiles(g.in.Files)
 	return r
+}
+
+// fileName is the file of u for a rendered node or edge: "" for the main
+// Dockerfile.
+func fileName(u *Unit) string {
+	if u == nil || u.Kind == UnitMain {
+		return ""
+	}
+	return u.Source.Name
+}
+
+var unitKinds = map[UnitKind]string{UnitMain: "main", UnitStages: "stages", UnitPath: "path", UnitSnippet: "snippet"}
+
+func renderFiles(f *Files) []RenderedFile {
+	if f == nil || f.Single() {
+		return nil
+	}
+	out := make([]RenderedFile, 0, len(f.Units))
+	for _, u := range f.Units {
+		rf := RenderedFile{ID: u.ID, Name: u.Source.Name, Kind: unitKinds[u.Kind], NS: u.NS}
+		if u.Parent != nil {
+			parent := u.Parent.ID
+			rf.Parent, rf.Line = &parent, u.Parent.Local(firstLine(u.At))
+		}
+		out = append(out, rf)
+	}
+	return out
 }
 
 // JSON is Render as indented JSON.
@@ -131,10 +188,18 @@ func (r *Rendered) DOT() string {
 		}
 		fmt.Fprintf(&b, "  %s [%s];\n", quote(n.ID), strings.Join(attrs, ", "))
 	}
+	r.writeClusters(&b)
+	files := map[string]string{}
+	for _, n := range r.Nodes {
+		files[n.ID] = n.File
+	}
 	for _, e := range r.Edges {
 		label := string(e.Kind)
 		if e.Line > 0 {
 			label = fmt.Sprintf("%s (line %d)", e.Kind, e.Line)
+		}
+		if e.Line > 0 && e.File != files[e.From] {
+			label = fmt.Sprintf("%s (line %d of %s)", e.Kind, e.Line, fileOrMain(e.File))
 		}
 		attrs := []string{"label=" + quote(label)}
 		switch e.Kind {
@@ -157,7 +222,10 @@ func (n RenderedNode) label() string {
 		return n.Name
 	}
 	name := n.Name
-	if name == "" {
+	switch {
+	case n.Display != "":
+		name = n.Display
+	case name == "":
 		name = fmt.Sprintf("stage-%d", *n.Index)
 	}
 	var notes []string
@@ -188,4 +256,36 @@ func quote(s string) string {
 	s = strings.ReplaceAll(s, `"`, `\"`)
 	s = strings.ReplaceAll(s, "\n", `\n`)
 	return `"` + s + `"`
+}
+
+// writeClusters draws each included file that holds stages as a box
+// around them.
+func (r *Rendered) writeClusters(b *strings.Builder) {
+	members := map[int][]string{}
+	for _, n := range r.Nodes {
+		if n.Index != nil && n.Unit != 0 {
+			members[n.Unit] = append(members[n.Unit], quote(n.ID)+";")
+		}
+	}
+	for _, f := range r.Files {
+		if len(members[f.ID]) == 0 {
+			continue
+		}
+		label := f.Name
+		switch {
+		case f.NS != "":
+			label += " (AS " + f.NS + ")"
+		case f.Kind == "path":
+			label += " (file reference)"
+		}
+		fmt.Fprintf(b, "  subgraph %s {\n    label=%s;\n    style=rounded;\n    %s\n  }\n", quote(fmt.Sprintf("cluster_%d", f.ID)), quote(label), strings.Join(members[f.ID], " "))
+	}
+}
+
+// fileOrMain names the file of a rendered edge.
+func fileOrMain(file string) string {
+	if file == "" {
+		return "the Dockerfile"
+	}
+	return file
 }

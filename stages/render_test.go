@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/myorg/multistage/stages"
@@ -97,6 +98,54 @@ func TestRenderTarget(t *testing.T) {
 				t.Errorf("target %q src %q: pruned %v, want %v", tc.target, tc.src, pruned, tc.pruned)
 				break
 			}
+		}
+	}
+}
+
+// TestRenderIncludes: with included files, every stage and edge says its
+// file and its line there, the files are listed, and DOT draws a box
+// around each included file's stages.
+func TestRenderIncludes(t *testing.T) {
+	d, _, err := parseIncludes(includeCase{
+		main: lines("INCLUDE docker/go.Dockerfile AS go", "FROM ./lib.Dockerfile AS app", "INCLUDE s.Dockerfile", "COPY --from=go.test /r /r"),
+		files: map[string]string{
+			"docker/go.Dockerfile": lines("FROM golang AS build", "FROM build"),
+			"lib.Dockerfile":       lines("FROM alpine AS base"),
+			"s.Dockerfile":         lines("RUN true", "COPY --from=go.build /b /b"),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stages.Build(stages.FromDockerfile(d, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := g.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dot := g.DOT()
+	for _, want := range []string{
+		`"name": "go.build",` + "\n" + `      "index": 1,` + "\n" + `      "base": "golang",` + "\n" + `      "line": 1,` + "\n" + `      "file": "docker/go.Dockerfile",`,
+		`"display": "go.stage-1"`,
+		`"ref": "go.build",` + "\n" + `      "line": 2,` + "\n" + `      "file": "s.Dockerfile"`,
+		`"name": "lib.Dockerfile",` + "\n" + `      "kind": "path",` + "\n" + `      "parent": 0,` + "\n" + `      "line": 2`,
+	} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("JSON lacks %q:\n%s", want, js)
+		}
+	}
+	for _, want := range []string{
+		"subgraph \"cluster_1\" {\n    label=\"docker/go.Dockerfile (AS go)\";\n    style=rounded;\n    \"stage-1\"; \"stage-2\";\n  }",
+		"subgraph \"cluster_2\" {\n    label=\"lib.Dockerfile (file reference)\";\n    style=rounded;\n    \"stage-0\";\n  }",
+		`label="go.stage-1\nline 2`,
+		`label="copy (line 2 of s.Dockerfile)"`,
+		`label="copy (line 4)"`,
+		`label="from (line 2)"`,
+	} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("DOT lacks %q:\n%s", want, dot)
 		}
 	}
 }
