@@ -5,7 +5,6 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/myorg/multistage/internal/events"
-	"github.com/myorg/multistage/stages"
 )
 
 // startEvents begins reporting a stage's dispatch to the observers (lint
@@ -15,30 +14,12 @@ func (c *converter) startEvents(s *stageState) {
 	if len(c.observers) == 0 {
 		return
 	}
-	s.ev = &events.Stage{Node: s.node, EnvKnown: envKnown(s.node)}
+	s.ev = &events.Stage{Node: s.node, EnvKnown: s.envKnown}
 	c.emit(s, func(o *events.Observer) {
 		if o.Stage != nil {
 			o.Stage(s.ev)
 		}
 	})
-}
-
-// envKnown is false for a stage built, directly or through its parents, on
-// a named context.
-func envKnown(n *stages.Node) bool {
-	for {
-		if n.Kind == stages.KindContext || n.Base == nil {
-			return false
-		}
-		switch n.Base.Kind {
-		case stages.KindStage:
-			n = n.Base
-		case stages.KindContext:
-			return false
-		default:
-			return true
-		}
-	}
 }
 
 // refreshEvent brings the event view of s up to date before an event.

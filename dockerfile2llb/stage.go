@@ -59,6 +59,11 @@ type stageState struct {
 	// ev is the stage as the observers see it; nil while nothing is
 	// reported (triggers, a copy converted for another platform).
 	ev *events.Stage
+	// envKnown is false for a stage built, directly or through its
+	// parents, on a named context, whose environment lint rules must not
+	// guess at. A stage takes it from its parent, so a FROM chain costs
+	// one step per stage rather than a walk to its root for each.
+	envKnown bool
 }
 
 // dispatchStage converts one stage of the graph for its own platform.
@@ -130,7 +135,9 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		s.baseImg = parent.baseImg
 		s.args = append(s.args, parent.args...)
 		s.workdirSet = parent.workdirSet
+		s.envKnown = parent.envKnown
 	case stages.KindScratch:
+		s.envKnown = true
 		s.platform = c.platform.target
 		if override != nil {
 			s.platform = *override
@@ -142,6 +149,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 			return nil, parser.WithLocation(err, n.Stage.Location)
 		}
 	default:
+		s.envKnown = true
 		if err := c.initFromImage(ctx, s, n, override); err != nil {
 			return nil, err
 		}
