@@ -1,6 +1,7 @@
 package stages_test
 
 import (
+	"context"
 	"reflect"
 	"slices"
 	"testing"
@@ -94,4 +95,29 @@ func displayNames(ns []*stages.Node) []string {
 		out = append(out, n.DisplayName())
 	}
 	return out
+}
+
+// TestIncludeAsWritten: listing the targets parses without evaluating the
+// global scope, yet include paths still expand in it (defaults and build
+// args), and every file's stages are listed with their units.
+func TestIncludeAsWritten(t *testing.T) {
+	r := reader(map[string]string{
+		"svc/api.Dockerfile": lines("ARG V", "INCLUDE ${V}.Dockerfile AS v", "FROM alpine AS build"),
+		"svc/2.Dockerfile":   lines("FROM alpine AS x", "RUN --mount=from=${NOPE},target=/n true"),
+	})
+	main := lines("ARG SVC=web", "ARG V=2", "INCLUDE svc/${SVC}.Dockerfile AS svc", "FROM svc.build AS out")
+	d, err := stages.ParseContext(context.Background(), []byte(main), stages.ParseOpt{Reader: r, AsWritten: true, BuildArgs: map[string]string{"SVC": "api"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, st := range d.Stages {
+		got = append(got, d.Files.OfStage(i).Prefix+st.Name)
+	}
+	if want := []string{"svc.v.x", "svc.build", "out"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("stages = %q, want %q", got, want)
+	}
+	if len(d.GlobalArgs.Keys()) != 0 || d.Declared != nil {
+		t.Errorf("the global scope was evaluated: %v, %v", d.GlobalArgs.Keys(), d.Declared)
+	}
 }
