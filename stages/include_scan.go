@@ -38,19 +38,15 @@ func (t *tree) evalGlobals(u *Unit) error {
 	if err != nil {
 		return err
 	}
-	u.GlobalArgs, u.Declared, err = expandMetaArgsIn(t.lex, t.d.AutoArgs, inherited(u, func(v *Unit) *Args { return v.GlobalArgs }), metaArgs, t.opt.BuildArgs)
+	// The includer's scope; none for the main file, nor for a file
+	// reference's instance, which is shared by all who name it.
+	var outer *Args
+	if u.Kind == UnitStages {
+		outer = u.Parent.GlobalArgs
+	}
+	u.GlobalArgs, u.Declared, err = expandMetaArgsIn(t.lex, t.d.AutoArgs, outer, metaArgs, t.opt.BuildArgs)
 	u.pathArgs = u.GlobalArgs
 	return err
-}
-
-// inherited is the includer's scope a stages unit's ARGs without default
-// read; nil for the main file and for a file reference's instance, which
-// is shared by all who name it.
-func inherited(u *Unit, scope func(*Unit) *Args) *Args {
-	if u.Kind != UnitStages {
-		return nil
-	}
-	return scope(u.Parent)
 }
 
 // pathScope is what include paths and file references in u expand in:
