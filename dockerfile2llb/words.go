@@ -56,9 +56,8 @@ func (l lexer) expandOrKeep(word string, env shell.EnvGetter) string {
 
 // keptRaw reports whether a lexer with raw quotes and escapes, which
 // leaves unset variables as written, returns word as written or fails on
-// it: true for ASCII without NUL in which no variable of env is set, as
-// none is when no name of env appears in it at all. The word of a
-// ${VAR:-word} loses its escapes even so.
+// it: true for ASCII without NUL in which no variable that env sets is
+// referred to. The word of a ${VAR:-word} loses its escapes even so.
 func keptRaw(word string, escape rune, env shell.EnvGetter) bool {
 	dollar, escaped := false, false
 	for i := 0; i < len(word); i++ {
@@ -77,8 +76,10 @@ func keptRaw(word string, escape rune, env shell.EnvGetter) bool {
 	if escaped && strings.Contains(word, "${") {
 		return false
 	}
-	for _, k := range env.Keys() {
-		if strings.Contains(word, k) {
+	// The names the word refers to, looked up one by one: a loop over the
+	// environment's keys made each RUN cost the size of the environment.
+	for _, name := range stages.VariablesIn(word, escape) {
+		if _, set := env.Get(name); set {
 			return false
 		}
 	}

@@ -109,6 +109,12 @@ type checker struct {
 	lex stages.Lexer
 	// secretNames memoises secretKey's verdict per ARG or ENV name.
 	secretNames map[string]bool
+	// env is the suggestion index of envIndex and what it was built for.
+	env struct {
+		stage *events.Stage
+		names int
+		index *stages.NameIndex
+	}
 }
 
 // validReference is Options.ValidReference, or a parse of its own.
