@@ -11,13 +11,6 @@ import (
 	"github.com/myorg/multistage/stages"
 )
 
-// maxWorkdirBytes is the longest working directory a WORKDIR may set:
-// Linux's PATH_MAX, past which the directory could not be created in the
-// container anyway. Each relative WORKDIR lengthens the path, and every
-// op after it carries the path: 100,000 lines of "WORKDIR a" made ops of
-// up to 200 KB each, which ran the conversion out of memory.
-const maxWorkdirBytes = 4096
-
 // dispatchWorkdir sets the working directory and creates it, owned by the
 // current USER, so later steps can rely on it existing.
 func (c *converter) dispatchWorkdir(ctx context.Context, s *stageState, cmd *instructions.WorkdirCommand) error {
@@ -26,8 +19,8 @@ func (c *converter) dispatchWorkdir(ctx context.Context, s *stageState, cmd *ins
 	if err != nil {
 		return errors.Wrap(err, "normalizing workdir")
 	}
-	if len(wd) > maxWorkdirBytes {
-		return &stages.LimitError{What: "the working directory", Got: len(wd), Max: maxWorkdirBytes, Unit: "bytes"}
+	if len(wd) > stages.MaxWorkdirBytes {
+		return &stages.LimitError{What: "the working directory", Got: len(wd), Max: stages.MaxWorkdirBytes, Unit: "bytes"}
 	}
 	s.image.Config.WorkingDir = wd
 	wd = system.ToSlash(wd, s.platform.OS)

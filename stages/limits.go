@@ -55,6 +55,12 @@ const (
 	// travels several times to BuildKit (in its op, its progress name and
 	// its history entry), in messages of at most 16 MiB.
 	MaxInstructionBytes = 1 << 20
+	// MaxWorkdirBytes is the longest working directory a WORKDIR may set:
+	// Linux's PATH_MAX, past which the directory could not be created in
+	// the container anyway. Each relative WORKDIR lengthens the path and
+	// every op after it carries the path: 100,000 lines of "WORKDIR a"
+	// made ops of up to 200 KB each, which ran the conversion out of memory.
+	MaxWorkdirBytes = 4096
 )
 
 // checkInstructionSizes rejects an instruction over MaxInstructionBytes,
