@@ -48,7 +48,7 @@ func (c *converter) dispatchArg(ctx context.Context, s *stageState, cmd *instruc
 // in the stage's env); inherited is true when it comes from the global ARG
 // of the same name.
 func (c *converter) argValue(ctx context.Context, s *stageState, cmd *instructions.ArgCommand, arg instructions.KeyValuePairOptional) (value *string, inherited bool, err error) {
-	v, err := stages.StageArgValue(&c.lex, arg, c.opt.BuildArgs, c.df.GlobalArgs, func() shell.EnvGetter { return s.env })
+	v, err := stages.StageArgValue(&c.lex, arg, c.opt.BuildArgs, c.globalsOf(s.node), func() shell.EnvGetter { return s.env })
 	c.unmatchedEvent(s, cmd, v.Unmatched)
 	return v.Value, v.From == stages.ArgGlobal, err
 }

@@ -39,6 +39,12 @@ type ConvertOpt struct {
 	MetaResolver   llb.ImageMetaResolver
 	LLBCaps        *apicaps.CapSet
 	Warn           linter.LintWarnFunc
+	// Includes reads the files INCLUDE names; nil makes INCLUDE an
+	// unknown instruction, as upstream has it.
+	Includes IncludeReader
+	// WarnFile receives the warnings about included files; nil passes
+	// them to Warn with the file named in the message.
+	WarnFile WarnFileFunc
 }
 
 // Result is one platform's conversion.
@@ -63,7 +69,11 @@ type converter struct {
 	platform platformOpt
 	df       *stages.Dockerfile
 	graph    *stages.Graph
-	lex      lexer
+	// files say which file each line is in; sourceMaps are the included
+	// files' source maps, by source index (include.go).
+	files      *stages.Files
+	sourceMaps map[int]*llb.SourceMap
+	lex        lexer
 	// progressLex and heredocLex are made once: a lexer is a kilobyte.
 	progressLex, heredocLex lexer
 	lint                    *linter.Linter
@@ -115,10 +125,10 @@ func convert(ctx context.Context, dt []byte, opt ConvertOpt) (*Result, error) {
 	if err == nil && c.buildAll {
 		res.OffPath, err = c.offPath(ctx)
 	}
-	return res, err
+	return res, c.withFiles(err)
 }
 
-func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
+func newConverter(ctx context.Context, dt []byte, opt ConvertOpt) (*converter, error) {
 	buildAll, err := takeBuildAll(&opt)
 	if err != nil {
 		return nil, err
@@ -134,6 +144,7 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 		ctxPaths:       pathSet{},
 		namedCtxPaths:  map[string]pathSet{},
 		loadedContexts: map[contextKey]loadedContext{},
+		files:          &stages.Files{},
 	}
 	if c.opt.LLBCaps == nil && opt.Client != nil {
 		caps := opt.Client.BuildOpts().LLBCaps
@@ -144,16 +155,19 @@ func newConverter(dt []byte, opt ConvertOpt) (*converter, error) {
 	if err := stages.CheckUTF8(dt); err != nil {
 		return nil, err
 	}
-	l, err := lint.NewLinter(dt, opt.LinterConfig, opt.Warn)
+	l, err := lint.NewLinter(dt, opt.LinterConfig, c.linterWarn())
 	if err != nil {
 		return nil, err
 	}
 	c.lint = l
-	df, err := stages.Parse(dt, stages.ParseOpt{
+	df, err := stages.ParseContext(ctx, dt, stages.ParseOpt{
 		Linter:    c.lint,
 		AutoArgs:  c.platform.autoArgs(opt.BuildArgs),
 		BuildArgs: opt.BuildArgs,
 		Target:    opt.Target,
+		Reader:    c.fileReader(),
+		MainName:  mainName(opt),
+		Files:     c.files,
 	})
 	if err != nil {
 		return nil, err

@@ -90,7 +90,7 @@ func (c *converter) checkDaemonCaps(ctx context.Context, st llb.State) error {
 		}
 		for _, id := range need {
 			if !daemonSupports(caps, id) {
-				m := &missingCap{id: id, loc: opLocation(def, dgst)}
+				m := &missingCap{id: id, loc: c.opLocation(def, dgst)}
 				if first == nil || m.before(first) {
 					first = m
 				}
@@ -205,7 +205,21 @@ func (m *missingCap) error() error {
 	return parser.WithLocation(err, m.loc)
 }
 
-// opLocation is the Dockerfile ranges the source map gives an op.
-func opLocation(def *llb.Definition, dgst digest.Digest) []parser.Range {
-	return stages.OpRanges(def.Source, dgst.String())
+// opLocation is the Dockerfile ranges the source map gives an op, in the
+// build's line space: with included files, each location is read in the
+// file its source index names.
+func (c *converter) opLocation(def *llb.Definition, dgst digest.Digest) []parser.Range {
+	if !c.multiFile() || def.Source == nil || def.Source.Locations[dgst.String()] == nil {
+		return stages.OpRanges(def.Source, dgst.String())
+	}
+	var out []parser.Range
+	for _, l := range def.Source.Locations[dgst.String()].Locations {
+		one := &pb.Source{Locations: map[string]*pb.Locations{"": {Locations: []*pb.Location{l}}}}
+		local := stages.OpRanges(one, "")
+		if int(l.SourceIndex) < len(def.Source.Infos) {
+			local = c.globalLocation(def.Source.Infos[l.SourceIndex].Filename, local)
+		}
+		out = append(out, local...)
+	}
+	return out
 }

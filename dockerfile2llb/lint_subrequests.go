@@ -36,16 +36,70 @@ func Lint(ctx context.Context, dt []byte, opt ConvertOpt) (*lintres.LintResults,
 	opt.Warn = func(rule, description, url, msg string, loc []parser.Range) {
 		results.AddWarning(rule, description, url, msg, src, loc)
 	}
+	files := lintFiles{results: results, main: src}
+	opt.WarnFile = files.warn
 	if err := lintConversion(ctx, dt, opt); err != nil {
-		be := &lintres.BuildError{Message: err.Error()}
-		var le *parser.LocationError
-		if errors.As(err, &le) {
-			be.Location.SourceIndex = int32(src)
-			be.Location.Ranges = stages.PBRanges(mergeRanges(le.Locations...))
-		}
-		results.Error = be
+		results.Error = files.buildError(err)
 	}
 	return results, nil
+}
+
+// lintFiles gives each included file its source in a lint answer.
+type lintFiles struct {
+	results *lintres.LintResults
+	main    int
+	// index is each included file's source, by its stages.Source.Index.
+	index map[int]int
+}
+
+func (f *lintFiles) sourceOf(src *stages.Source) int {
+	if src == nil || src.Index == 0 {
+		return f.main
+	}
+	if i, ok := f.index[src.Index]; ok {
+		return i
+	}
+	if f.index == nil {
+		f.index = map[int]int{}
+	}
+	sm := llb.NewSourceMap(nil, src.Name, "Dockerfile", src.Data)
+	sm.Definition = &llb.Definition{}
+	f.index[src.Index] = f.results.AddSource(sm)
+	return f.index[src.Index]
+}
+
+func (f *lintFiles) warn(src *stages.Source, rule, description, url, msg string, local []parser.Range) {
+	f.results.AddWarning(rule, description, url, msg, f.sourceOf(src), local)
+}
+
+// buildError is err with its location: the groups of the first group's
+// file, in that file's lines (two files' lines must not merge).
+func (f *lintFiles) buildError(err error) *lintres.BuildError {
+	be := &lintres.BuildError{Message: err.Error()}
+	var le *parser.LocationError
+	if !errors.As(err, &le) {
+		return be
+	}
+	groups := le.Locations
+	var src *stages.Source
+	if files := stages.FilesOf(err); files != nil && len(groups) > 0 {
+		src, groups = sameFile(files, groups)
+	}
+	be.Location.SourceIndex = int32(f.sourceOf(src))
+	be.Location.Ranges = stages.PBRanges(mergeRanges(groups...))
+	return be
+}
+
+// sameFile are the groups in the file of the first one, in its lines.
+func sameFile(files *stages.Files, groups [][]parser.Range) (*stages.Source, [][]parser.Range) {
+	src, _ := files.Split(groups[0])
+	var out [][]parser.Range
+	for _, g := range groups {
+		if s, local := files.Split(g); s == src {
+			out = append(out, local)
+		}
+	}
+	return src, out
 }
 
 func lintConversion(ctx context.Context, dt []byte, opt ConvertOpt) error {
@@ -109,7 +163,13 @@ func StageGraph(ctx context.Context, dt []byte, opt ConvertOpt) (*stages.Graph, 
 // needs no build args, so it works on Dockerfiles whose ARGs would not
 // expand.
 func ListTargets(ctx context.Context, dt []byte) (*targets.List, error) {
-	c, err := run(ctx, dt, ConvertOpt{}, pass{depth: parsedAsWritten})
+	return ListTargetsOf(ctx, dt, ConvertOpt{})
+}
+
+// ListTargetsOf is ListTargets of a build that may include files: opt
+// gives the reader, and the build args include paths expand in.
+func ListTargetsOf(ctx context.Context, dt []byte, opt ConvertOpt) (*targets.List, error) {
+	c, err := run(ctx, dt, opt, pass{depth: parsedAsWritten})
 	if err != nil {
 		return nil, err
 	}

@@ -167,6 +167,9 @@ func (c *converter) warnUnusedContexts() {
 			used[familiarName(n.Name)] = true
 		}
 	}
+	for _, name := range c.files.Contexts() {
+		used[familiarName(name)] = true // INCLUDE --from read it
+	}
 	for _, key := range slices.Sorted(maps.Keys(c.opt.Client.BuildOpts().Opts)) {
 		name, ok := strings.CutPrefix(key, "context:")
 		if !ok {

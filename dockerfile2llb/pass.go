@@ -50,16 +50,19 @@ type pass struct {
 // only the parse.
 func run(ctx context.Context, dt []byte, opt ConvertOpt, p pass) (*converter, error) {
 	if p.depth == parsedAsWritten {
-		df, err := stages.Parse(dt, stages.ParseOpt{AsWritten: true})
-		if err != nil {
-			return nil, err
-		}
-		return &converter{df: df}, nil
+		return parseAsWritten(ctx, dt, opt)
 	}
-	c, err := newConverter(dt, opt)
+	c, err := newConverter(ctx, dt, opt)
 	if err != nil || p.depth == graphed {
 		return c, err
 	}
+	out, err := c.runDispatched(ctx, p)
+	return out, c.withFiles(err)
+}
+
+// runDispatched takes a parsed and graphed Dockerfile through the rest of
+// pass p.
+func (c *converter) runDispatched(ctx context.Context, p pass) (*converter, error) {
 	if p.epoch {
 		if err := c.resolveEpoch(ctx); err != nil {
 			return nil, err
@@ -93,4 +96,27 @@ func (c *converter) dispatchStages(ctx context.Context, allStages bool) error {
 		}
 	}
 	return nil
+}
+
+// parseAsWritten is the parse of the targets list: no ARG is evaluated,
+// but included files are read, their paths expanded in the defaults and
+// the build args.
+func parseAsWritten(ctx context.Context, dt []byte, opt ConvertOpt) (*converter, error) {
+	c := &converter{opt: opt, files: &stages.Files{}}
+	var buildArgs map[string]string
+	if opt.Includes != nil {
+		c.platform, buildArgs = newPlatformOpt(opt), opt.BuildArgs
+	}
+	df, err := stages.ParseContext(ctx, dt, stages.ParseOpt{
+		AsWritten: true,
+		BuildArgs: buildArgs,
+		Reader:    c.fileReader(),
+		MainName:  mainName(opt),
+		Files:     c.files,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.df = df
+	return c, nil
 }

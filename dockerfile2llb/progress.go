@@ -166,7 +166,11 @@ func stepName(lex lexer, source string, env shell.EnvGetter) string {
 // location attaches Dockerfile ranges to an op, so errors from the solver
 // point back at the instruction.
 func (c *converter) location(ranges []parser.Range) llb.ConstraintsOpt {
-	return c.opt.SourceMap.Location(stages.PBRanges(ranges))
+	if !c.multiFile() || len(ranges) == 0 {
+		return c.opt.SourceMap.Location(stages.PBRanges(ranges))
+	}
+	src, local := c.files.Split(ranges)
+	return c.sourceMap(src).Location(stages.PBRanges(local))
 }
 
 // commandDescription records the instruction text in op metadata.

@@ -211,7 +211,16 @@ func (o *Outliner) Result(dt []byte) *outline.Outline {
 	sort.SliceStable(args, func(i, j int) bool { return line(args[i].Location) < line(args[j].Location) })
 	sort.SliceStable(secrets, func(i, j int) bool { return line(secrets[i].Location) < line(secrets[j].Location) })
 	sort.SliceStable(ssh, func(i, j int) bool { return line(ssh[i].Location) < line(ssh[j].Location) })
-	out := &outline.Outline{Args: args, Secrets: secrets, SSH: ssh, Sources: [][]byte{dt}}
+	for i := range args {
+		args[i].Location = relocate(o.df, args[i].Location)
+	}
+	for i := range secrets {
+		secrets[i].Location = relocate(o.df, secrets[i].Location)
+	}
+	for i := range ssh {
+		ssh[i].Location = relocate(o.df, ssh[i].Location)
+	}
+	out := &outline.Outline{Args: args, Secrets: secrets, SSH: ssh, Sources: sourcesOf(o.df, dt)}
 	if target.Stage != nil {
 		out.Name, out.Description = target.Stage.Name, target.Stage.DocComment
 	}

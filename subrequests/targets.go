@@ -17,15 +17,23 @@ import (
 // default. dt is the Dockerfile df was parsed from.
 func Targets(df *stages.Dockerfile, dt []byte) *targets.List {
 	sts := df.Stages
-	l := &targets.List{Sources: [][]byte{dt}}
+	l := &targets.List{Sources: sourcesOf(df, dt)}
+	last := len(sts) - 1
+	if df.Files != nil && !df.Files.Single() {
+		last = df.Files.Main().First + df.Files.Main().Count - 1 // the main file's
+	}
 	for i, st := range sts {
+		name, ok := targetName(df, i, st.Name)
+		if !ok {
+			continue
+		}
 		l.Targets = append(l.Targets, targets.Target{
-			Name:        st.Name,
-			Default:     i == len(sts)-1,
+			Name:        name,
+			Default:     i == last,
 			Description: st.DocComment,
 			Base:        st.BaseName,
 			Platform:    st.Platform,
-			Location:    toLocation(st.Location),
+			Location:    locate(df, st.Location),
 		})
 	}
 	return l
@@ -36,4 +44,21 @@ func toLocation(rs []parser.Range) *pb.Location {
 		return nil
 	}
 	return &pb.Location{Ranges: stages.PBRanges(rs)}
+}
+
+// targetName is the name --target takes for stage i: an included file's
+// stages have their namespace ("go.build"). A file reference's instance
+// ("./f#s") is not a target.
+func targetName(df *stages.Dockerfile, i int, name string) (string, bool) {
+	if df.Files == nil || df.Files.Single() {
+		return name, true
+	}
+	u := df.Files.OfStage(i)
+	if u.Kind == stages.UnitPath {
+		return "", false
+	}
+	if name == "" {
+		return "", true
+	}
+	return u.Prefix + name, true
 }

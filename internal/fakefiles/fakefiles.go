@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/myorg/multistage/stages"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Reader answers from Files.
@@ -165,4 +166,16 @@ func (r *Reader) addTree(t testing.TB, root, ctx string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Platformless is r as the converter's include reader
+// (dockerfile2llb.IncludeReader): the platform is ignored.
+func (r *Reader) Platformless() PlatformReader { return PlatformReader{r} }
+
+// PlatformReader reads r's files for any platform.
+type PlatformReader struct{ r *Reader }
+
+// ReadFiles implements dockerfile2llb.IncludeReader.
+func (p PlatformReader) ReadFiles(ctx context.Context, _ ocispecs.Platform, refs []stages.FileRef) ([]stages.FileResult, error) {
+	return p.r.ReadFiles(ctx, refs)
 }

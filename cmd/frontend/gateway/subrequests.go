@@ -67,7 +67,7 @@ func answerOutline(ctx context.Context, r request) (*client.Result, error) {
 }
 
 func answerTargets(ctx context.Context, r request) (*client.Result, error) {
-	l, err := dockerfile2llb.ListTargets(ctx, r.dt)
+	l, err := dockerfile2llb.ListTargetsOf(ctx, r.dt, r.opt)
 	if err != nil {
 		return nil, err
 	}
