@@ -64,6 +64,8 @@ func Build(ctx context.Context, c client.Client) (res *client.Result, err error)
 		SourceMap:    src.SourceMap,
 		MetaResolver: c,
 		Warn:         warnFunc(ctx, src),
+		Includes:     newIncludeReader(c, bc),
+		WarnFile:     warnFileFunc(ctx, src),
 	}
 	if res, handled, err := handleSubrequest(ctx, opts, src.Data, convertOpt); handled || err != nil {
 		return res, err
@@ -120,7 +122,7 @@ func solvePlatform(ctx context.Context, c client.Client, bc *dockerui.Client, dt
 	opt.BuildArgs = maps.Clone(opt.BuildArgs)
 	opt.TargetPlatform = platform
 	if idx != 0 {
-		opt.Warn = nil // warnings are the same for every platform
+		opt.Warn, opt.WarnFile = nil, nil // warnings are the same for every platform
 	}
 	res, err := dockerfile2llb.Convert(ctx, dt, opt)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/internal/safe"
+	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
 )
@@ -51,6 +52,7 @@ func buildTargets(ctx context.Context, c client.Client, bc *dockerui.Client, dt 
 		return nil, errors.New("--attest type=sbom with several targets needs a single platform: build them one platform at a time, or one target at a time")
 	}
 	opt.Warn = onceWarn(opt.Warn)
+	opt.WarnFile = onceWarnFile(opt.WarnFile)
 	out := client.NewResult()
 	exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(names))}
 	var mu sync.Mutex
@@ -138,19 +140,52 @@ func onceWarn(warn func(rule, description, url, msg string, loc []parser.Range))
 	if warn == nil {
 		return nil
 	}
-	var mu sync.Mutex
-	seen := map[string]bool{}
+	var seen onceKeys
 	return func(rule, description, url, msg string, loc []parser.Range) {
-		key := rule + "\x00" + msg
-		if len(loc) > 0 {
-			key += fmt.Sprintf("\x00%d", loc[0].Start.Line)
-		}
-		mu.Lock()
-		dup := seen[key]
-		seen[key] = true
-		mu.Unlock()
-		if !dup {
+		if seen.first(warningKey(0, rule, msg, loc)) {
 			warn(rule, description, url, msg, loc)
 		}
 	}
+}
+
+// onceWarnFile is onceWarn for the warnings about included files: each
+// conversion reads the files again, so a file is known by its index.
+func onceWarnFile(warn dockerfile2llb.WarnFileFunc) dockerfile2llb.WarnFileFunc {
+	if warn == nil {
+		return nil
+	}
+	var seen onceKeys
+	return func(file *stages.Source, rule, description, url, msg string, loc []parser.Range) {
+		if seen.first(warningKey(file.Index, rule, msg, loc)) {
+			warn(file, rule, description, url, msg, loc)
+		}
+	}
+}
+
+// warningKey identifies a warning: its file, rule, message and line.
+func warningKey(file int, rule, msg string, loc []parser.Range) string {
+	key := fmt.Sprintf("%d\x00%s\x00%s", file, rule, msg)
+	if len(loc) > 0 {
+		key += fmt.Sprintf("\x00%d", loc[0].Start.Line)
+	}
+	return key
+}
+
+// onceKeys says whether a key is met for the first time.
+type onceKeys struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (o *onceKeys) first(key string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.seen[key] {
+		return false
+	}
+	if o.seen == nil {
+		o.seen = map[string]bool{}
+	}
+	o.seen[key] = true
+	return true
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/stages"
 )
 
@@ -21,6 +22,7 @@ func attachSource(err error, src *dockerui.Source) error {
 		return nil
 	}
 	seen := map[string]bool{}
+	files := stages.FilesOf(err)
 	for _, ranges := range locationsOf(err) {
 		// Wrapping the same location twice would send the file twice.
 		key := fmt.Sprint(ranges)
@@ -28,9 +30,39 @@ func attachSource(err error, src *dockerui.Source) error {
 			continue
 		}
 		seen[key] = true
+		if files != nil {
+			file, local := files.Split(ranges)
+			if file.Index != 0 {
+				err = withFileSource(err, file, local)
+				continue
+			}
+			ranges = local
+		}
 		err = withSource(err, src, ranges)
 	}
 	return err
+}
+
+// withFileSource attaches an included file's text for ranges of its own
+// lines, so buildx prints that file's name and snippet.
+func withFileSource(err error, file *stages.Source, local []parser.Range) error {
+	return errdefs.WithSource(err, &errdefs.Source{
+		Info: &pb.SourceInfo{
+			Data:     snippetData(file.Data, local),
+			Filename: file.Name,
+			Language: "Dockerfile",
+		},
+		Ranges: stages.PBRanges(local),
+	})
+}
+
+// warnFileFunc reports warnings about an included file's lines as build
+// warnings that carry that file.
+func warnFileFunc(ctx context.Context, src *dockerui.Source) dockerfile2llb.WarnFileFunc {
+	return func(file *stages.Source, rule, description, url, msg string, local []parser.Range) {
+		info := &pb.SourceInfo{Filename: file.Name, Data: file.Data, Language: "Dockerfile"}
+		warnAt(ctx, src, info, rule, description, url, msg, local)
+	}
 }
 
 func withSource(err error, src *dockerui.Source, ranges []parser.Range) error {
@@ -52,17 +84,24 @@ func withSource(err error, src *dockerui.Source, ranges []parser.Range) error {
 // warnFunc reports lint warnings as build warnings that point at the line.
 func warnFunc(ctx context.Context, src *dockerui.Source) linter.LintWarnFunc {
 	return func(rule, description, url, msg string, ranges []parser.Range) {
-		line := 0
-		if len(ranges) > 0 {
-			line = ranges[0].Start.Line
-		}
-		src.Warn(ctx, linter.LintFormatShort(rule, msg, line), client.WarnOpts{
-			Level:  1,
-			Detail: [][]byte{[]byte(description)},
-			URL:    url,
-			Range:  stages.PBRanges(ranges),
-		})
+		warnAt(ctx, src, nil, rule, description, url, msg, ranges)
 	}
+}
+
+// warnAt sends one warning about ranges of the file info names; nil is
+// the Dockerfile, which dockerui fills in.
+func warnAt(ctx context.Context, src *dockerui.Source, info *pb.SourceInfo, rule, description, url, msg string, ranges []parser.Range) {
+	line := 0
+	if len(ranges) > 0 {
+		line = ranges[0].Start.Line
+	}
+	src.Warn(ctx, linter.LintFormatShort(rule, msg, line), client.WarnOpts{
+		Level:      1,
+		Detail:     [][]byte{[]byte(description)},
+		URL:        url,
+		SourceInfo: info,
+		Range:      stages.PBRanges(ranges),
+	})
 }
 
 // fullSourceBytes is the size up to which an error carries the whole
