@@ -479,6 +479,8 @@ func (s *scenario) solveBuildx(t *testing.T, e *environment, ctxDir string, attr
 			args = append(args, "--build-arg", strings.TrimPrefix(k, "build-arg:")+"="+v)
 		case isCtx && isLocal && locals[local] != "":
 			args = append(args, "--build-context", name+"="+locals[local])
+		case isCtx && !isLocal:
+			args = append(args, "--build-context", name+"="+v) // git, https, docker-image
 		default:
 			t.Fatalf("no buildx flag for the frontend option %s=%s", k, v)
 		}
