@@ -237,3 +237,46 @@ func marshalBytes(t *testing.T, st llb.State) string {
 	}
 	return b.String()
 }
+
+// TestIncludeLintPerFile: rules that compare lines compare them within a
+// file: casing majority, duplicate stage names, the ARGs a FROM may use.
+func TestIncludeLintPerFile(t *testing.T) {
+	cases := []struct {
+		name, dt string
+		files    []string
+		want     []string
+	}{{
+		name:  "casing majority is the file's",
+		dt:    "INCLUDE inc.Dockerfile AS inc\nFROM inc.x\nRUN echo hi\n",
+		files: []string{"inc.Dockerfile", "from alpine as x\nARG UNUSED\nrun echo x\n"},
+		want:  []string{"inc.Dockerfile:2 ConsistentInstructionCasing"},
+	}, {
+		name:  "the same stage name in two files",
+		dt:    "INCLUDE inc.Dockerfile AS inc\nFROM inc.x AS x\nRUN echo hi\n",
+		files: []string{"inc.Dockerfile", "FROM alpine AS x\n"},
+	}, {
+		name:  "FROM expands in its file's ARGs",
+		dt:    "INCLUDE inc.Dockerfile AS inc\nFROM inc.x\n",
+		files: []string{"inc.Dockerfile", "ARG BASE=alpine\nFROM ${BASE} AS x\n"},
+	}, {
+		name:  "an ARG of the main file is not the included file's",
+		dt:    "ARG BASE=alpine\nINCLUDE inc.Dockerfile AS inc\nFROM inc.x\n",
+		files: []string{"inc.Dockerfile", "FROM ${BASE} AS x\n"},
+		want:  []string{"inc.Dockerfile:1 InvalidDefaultArgInFrom", "inc.Dockerfile:1 UndefinedArgInFrom"},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ours.Lint(context.Background(), []byte(tc.dt), includeOpt(t, tc.dt, fakefiles.New(tc.files...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range res.Warnings {
+				got = append(got, fmt.Sprintf("%s:%d %s", res.Sources[w.Location.SourceIndex].Filename, w.Location.Ranges[0].Start.Line, w.RuleName))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("warnings %q, want %q (error: %v)", got, tc.want, res.Error)
+			}
+		})
+	}
+}

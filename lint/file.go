@@ -27,42 +27,49 @@ func (c *checker) file() {
 			c.lint.Run(&linter.RuleNoEmptyContinuation, []parser.Range{*w.Location}, linter.RuleNoEmptyContinuation.Format())
 		}
 	}
-	seen := map[string]bool{}
-	for _, st := range c.df.Stages {
+	type unitName struct {
+		unit int
+		name string
+	}
+	seen := map[unitName]bool{} // names are per file: go.build and build differ
+	for i, st := range c.df.Stages {
 		if st.Name == "" {
 			continue
 		}
 		if reservedStageNames[st.Name] {
 			c.lint.Run(&linter.RuleReservedStageName, st.Location, linter.RuleReservedStageName.Format(st.Name))
 		}
-		if seen[st.Name] {
+		key := unitName{unitID(unitOf(c.df, i)), st.Name}
+		if seen[key] {
 			c.lint.Run(&linter.RuleDuplicateStageName, st.Location, linter.RuleDuplicateStageName.Format(st.Name))
 		}
-		seen[st.Name] = true
+		seen[key] = true
 	}
 	c.casing()
 	c.defaultArgsInFrom()
 }
 
-// casing reports instructions whose case differs from the majority's.
+// casing reports instructions whose case differs from the majority's in
+// their file.
 func (c *checker) casing() {
-	var lower, upper int
-	count := func(name string) {
+	lower, upper := map[int]int{}, map[int]int{}
+	count := func(name string, loc []parser.Range) {
 		switch {
 		case isLower(name):
-			lower++
+			lower[fileOf(c.df, loc)]++
 		case isUpper(name):
-			upper++
+			upper[fileOf(c.df, loc)]++
 		}
 	}
 	for _, st := range c.df.Stages {
-		count(st.OrigCmd)
+		count(st.OrigCmd, st.Location)
 		for _, cmd := range st.Commands {
-			count(cmd.Name())
+			count(cmd.Name(), cmd.Location())
 		}
 	}
-	majorityLower := lower > upper
 	check := func(name string, loc []parser.Range) {
+		f := fileOf(c.df, loc)
+		majorityLower := lower[f] > upper[f]
 		want := ""
 		switch {
 		case majorityLower && !isLower(name):
@@ -104,13 +111,23 @@ func unchangedBy(s string, mapping func(rune) rune) bool {
 // is given: with the global ARG defaults alone the image name is invalid.
 func (c *checker) defaultArgsInFrom() {
 	lex := c.lexer()
-	scope, _, err := stages.ExpandMetaArgs(lex, c.df.AutoArgs, c.df.MetaArgs, nil)
-	if err != nil {
-		return // the conversion reports it
-	}
+	scopes := map[*stages.Unit]*stages.Args{}
 	// Stages often share a base; each name is parsed once.
 	invalid := map[string]bool{}
-	for _, st := range c.df.Stages {
+	for i, st := range c.df.Stages {
+		u := unitOf(c.df, i)
+		scope, ok := scopes[u]
+		if !ok {
+			metaArgs := c.df.MetaArgs
+			if u != nil {
+				metaArgs = u.MetaArgs
+			}
+			var err error
+			if scope, _, err = stages.ExpandMetaArgs(lex, c.df.AutoArgs, metaArgs, nil); err != nil {
+				return // the conversion reports it
+			}
+			scopes[u] = scope
+		}
 		res, err := lex.ProcessWordWithMatches(st.BaseName, scope)
 		if err != nil {
 			return
@@ -131,15 +148,15 @@ func (c *checker) defaultArgsInFrom() {
 // fail on a FROM line.
 func (c *checker) froms() error {
 	lex := c.lexer()
-	scope := c.df.GlobalArgs
-	keys := map[string]struct{}{}
-	for _, k := range scope.Keys() {
-		keys[k] = struct{}{}
-	}
-	for _, m := range c.df.Declared {
-		keys[m.Key] = struct{}{}
-	}
-	for _, st := range c.df.Stages {
+	keysOf := map[*stages.Unit]map[string]struct{}{}
+	for i, st := range c.df.Stages {
+		u := unitOf(c.df, i)
+		scope, declared := globalScope(c.df, u)
+		keys, ok := keysOf[u]
+		if !ok {
+			keys = declaredKeys(scope, declared)
+			keysOf[u] = keys
+		}
 		lint := c.lint.WithMergedConfigFromComments(st.Comments)
 		res, err := lex.ProcessWordWithMatches(st.BaseName, scope)
 		undefinedInFrom(keys, res.Unmatched, st.Location, lint)
