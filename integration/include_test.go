@@ -231,3 +231,37 @@ func waitListening(t *testing.T, port string) {
 	}
 	t.Fatalf("git daemon is not listening on port %s", port)
 }
+
+// TestIncludedStageNames: --build-context and --no-cache-filter take an
+// included stage's qualified name.
+func TestIncludedStageNames(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	const dockerfile = `
+INCLUDE docker/go.Dockerfile AS go
+FROM busybox AS other
+RUN echo other > /other.txt
+FROM scratch
+COPY --from=go.build /go.txt /
+COPY --from=other /other.txt /
+`
+	files := map[string]string{"docker/go.Dockerfile": includeGo}
+	t.Run("build-context", func(t *testing.T) {
+		s := &scenario{dockerfile: dockerfile, files: files,
+			attach: attachments{contexts: map[string]map[string]string{"go.build": {"go.txt": "replaced\n"}}}}
+		forEachMode(t, e, includeModes, func(t *testing.T, m mode) {
+			wantFile(t, s.mustBuild(t, e, m), "go.txt", "replaced\n")
+		})
+	})
+	t.Run("no-cache-filter", func(t *testing.T) {
+		forEachMode(t, e, includeModes, func(t *testing.T, m mode) {
+			warm := &scenario{dockerfile: dockerfile, files: files}
+			warm.mustBuild(t, e, m)
+			again := &scenario{dockerfile: dockerfile, files: files, attrs: map[string]string{"no-cache": "go.build"}}
+			r := again.mustBuild(t, e, m)
+			if got, want := cachedRuns(r.log), []string{"[other] RUN echo other > /other.txt"}; !slices.Equal(got, want) {
+				t.Errorf("cached RUN steps %q, want %q: go.build runs again, other stays cached", got, want)
+			}
+		})
+	})
+}
