@@ -280,3 +280,21 @@ func TestIncludeLintPerFile(t *testing.T) {
 		})
 	}
 }
+
+// TestIncludeOutline: a global ARG of an included file that the target's
+// FROM uses is listed with its value and its file.
+func TestIncludeOutline(t *testing.T) {
+	dt := "ARG BASE=main-base\nINCLUDE inc.Dockerfile AS inc\nFROM inc.x\n"
+	inc := "# the base image\nARG BASE=busybox\nFROM ${BASE} AS x\n"
+	o, err := ours.Outline(context.Background(), []byte(dt), includeOpt(t, dt, fakefiles.New("inc.Dockerfile", inc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range o.Args {
+		got = append(got, fmt.Sprintf("%s=%s src%d:%d", a.Name, a.Value, a.Location.SourceIndex, a.Location.Ranges[0].Start.Line))
+	}
+	if want := []string{"BASE=busybox src1:2"}; !slices.Equal(got, want) || len(o.Sources) != 2 {
+		t.Errorf("outline args %q with %d sources, want %q and 2", got, len(o.Sources), want)
+	}
+}

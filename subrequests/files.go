@@ -1,6 +1,8 @@
 package subrequests
 
 import (
+	"maps"
+
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/myorg/multistage/stages"
@@ -40,4 +42,41 @@ func relocate(df *stages.Dockerfile, l *pb.Location) *pb.Location {
 		return l
 	}
 	return locate(df, stages.OpRanges(&pb.Source{Locations: map[string]*pb.Locations{"": {Locations: []*pb.Location{l}}}}, ""))
+}
+
+// globalsOf are the global ARGs of n's file, as the outline lists them.
+func (o *Outliner) globalsOf(n *stages.Node) map[string]argInfo {
+	u := n.Unit
+	if u == nil || u.Kind == stages.UnitMain || u.GlobalArgs == nil {
+		return o.global
+	}
+	if g, ok := o.unitGlobals[u]; ok {
+		return g
+	}
+	if o.unitGlobals == nil {
+		o.unitGlobals = map[*stages.Unit]map[string]argInfo{}
+	}
+	o.unitGlobals[u] = argInfos(u.Declared)
+	return o.unitGlobals[u]
+}
+
+// scopeOf is what n's FROM line and --from words expand in: its file's
+// global ARGs.
+func (o *Outliner) scopeOf(n *stages.Node) *stages.Args {
+	if n.Unit == nil || n.Unit.GlobalArgs == nil {
+		return o.df.GlobalArgs
+	}
+	return n.Unit.GlobalArgs
+}
+
+// crossFile is the ARGs of a stage built on a stage of another file: its
+// own file's globals, and what its parent used, as its parent had them.
+func crossFile(own map[string]argInfo, parent *capture) map[string]argInfo {
+	out := maps.Clone(own)
+	for k := range parent.used {
+		if a, ok := parent.args[k]; ok {
+			out[k] = a
+		}
+	}
+	return out
 }

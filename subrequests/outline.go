@@ -23,7 +23,10 @@ type Outliner struct {
 	df     *stages.Dockerfile
 	g      *stages.Graph
 	global map[string]argInfo
-	stages map[*stages.Node]*capture
+	// unitGlobals are the global ARGs of each included file, made when a
+	// stage of it is met (files.go).
+	unitGlobals map[*stages.Unit]map[string]argInfo
+	stages      map[*stages.Node]*capture
 	// lex expands the FROM lines' words, one stage after the other.
 	lex stages.Lexer
 }
@@ -110,8 +113,13 @@ type capture struct {
 // metaArgs are the global ARGs as the parse evaluated them, with the
 // other global ARGs each default uses.
 func (o *Outliner) metaArgs() map[string]argInfo {
+	return argInfos(o.df.Declared)
+}
+
+// argInfos are declared global ARGs as the outline lists them.
+func argInfos(declared []stages.MetaArg) map[string]argInfo {
 	all := map[string]argInfo{}
-	for _, m := range o.df.Declared {
+	for _, m := range declared {
 		a := argInfo{key: m.Key, doc: m.DocComment, loc: m.Location, deps: m.Deps}
 		if m.Value != nil {
 			a.value = *m.Value
@@ -128,7 +136,7 @@ func (o *Outliner) initial(n *stages.Node) *capture {
 	if c, ok := o.stages[n]; ok {
 		return c
 	}
-	c := &capture{args: maps.Clone(o.global), used: map[string]bool{}, secrets: map[string]need{}, ssh: map[string]need{}}
+	c := &capture{args: maps.Clone(o.globalsOf(n)), used: map[string]bool{}, secrets: map[string]need{}, ssh: map[string]need{}}
 	if n.Kind == stages.KindContext {
 		o.stages[n] = c
 		return c
@@ -136,6 +144,9 @@ func (o *Outliner) initial(n *stages.Node) *capture {
 	if n.Base != nil && n.Base.IsStage() {
 		p := o.initial(n.Base)
 		c.args, c.used = maps.Clone(p.args), maps.Clone(p.used)
+		if n.Base.Unit != n.Unit {
+			c.args = crossFile(o.globalsOf(n), p)
+		}
 	}
 	// The FROM line's words and every COPY --from / RUN --mount from= of
 	// the stage: these expand with global ARGs, so giving one changes
@@ -148,7 +159,7 @@ func (o *Outliner) initial(n *stages.Node) *capture {
 		if word == "" {
 			continue
 		}
-		res, err := o.lex.ProcessWordWithMatches(word, o.df.GlobalArgs)
+		res, err := o.lex.ProcessWordWithMatches(word, o.scopeOf(n))
 		if err != nil {
 			continue
 		}

@@ -24,7 +24,7 @@ func solveWithOffPath(ctx context.Context, c client.Client, bc *dockerui.Client,
 		eg.Go(func() error {
 			_, err := solve(ctx, c, s.State, fmt.Sprintf("stage %q", s.Node.DisplayName()), client.SolveRequest{CacheImports: bc.CacheImports, Evaluate: true})
 			if err != nil {
-				return withContext(err, fmt.Sprintf("stage %q (line %d), built because %s=1, failed", s.Node.DisplayName(), s.Node.Line(), stages.BuildAllArg))
+				return withContext(err, fmt.Sprintf("stage %q (%s), built because %s=1, failed", s.Node.DisplayName(), s.Node.Where(), stages.BuildAllArg))
 			}
 			return nil
 		})
