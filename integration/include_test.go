@@ -7,6 +7,7 @@ package integration
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/solver/errdefs"
 )
 
@@ -264,4 +266,38 @@ COPY --from=other /other.txt /
 			}
 		})
 	})
+}
+
+// TestIncludeWarningNamesItsFile: a warning about a line of an included
+// file reaches buildx with that file's source and its own line number.
+func TestIncludeWarningNamesItsFile(t *testing.T) {
+	e := requireEnv(t)
+	if e.builder == "" {
+		t.Skip("integration: MULTISTAGE_BUILDX_BUILDER is not set")
+	}
+	t.Parallel()
+	s := &scenario{
+		dockerfile: "INCLUDE docker/old.Dockerfile AS old\nFROM old.x\n",
+		files:      map[string]string{"docker/old.Dockerfile": "FROM busybox AS x\nMAINTAINER someone\n"},
+	}
+	dir := writeContext(t, e, s, modeBuildx)
+	out, err := runBuildx(t, e, "build", "--builder", e.builder, "--progress=rawjson", dir)
+	if err != nil {
+		t.Fatalf("buildx: %v\n%s", err, out)
+	}
+	var got []string
+	for _, line := range strings.Split(out, "\n") {
+		var st client.SolveStatus
+		if json.Unmarshal([]byte(line), &st) != nil {
+			continue
+		}
+		for _, w := range st.Warnings {
+			if w.SourceInfo != nil && len(w.Range) > 0 {
+				got = append(got, fmt.Sprintf("%s:%d %s", w.SourceInfo.Filename, w.Range[0].Start.Line, w.Short))
+			}
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "docker/old.Dockerfile:2 MaintainerDeprecated") {
+		t.Errorf("warnings with a source %q, want one at docker/old.Dockerfile:2 (MaintainerDeprecated)\n%s", got, out)
+	}
 }
