@@ -298,3 +298,27 @@ func TestIncludeOutline(t *testing.T) {
 		t.Errorf("outline args %q with %d sources, want %q and 2", got, len(o.Sources), want)
 	}
 }
+
+// TestIncludeDeterministic: the same files give byte-identical LLB, and a
+// change to an included stage the target does not use changes nothing.
+func TestIncludeDeterministic(t *testing.T) {
+	dt := "INCLUDE inc.Dockerfile AS inc\nFROM inc.used\nRUN echo main\n"
+	inc := "FROM busybox AS used\nRUN echo used\nFROM busybox AS unused\nRUN echo %s\n"
+	llbOf := func(unused string) string {
+		r := fakefiles.New("inc.Dockerfile", fmt.Sprintf(inc, unused))
+		res, err := ours.Convert(context.Background(), []byte(dt), includeOpt(t, dt, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return marshalBytes(t, res.State)
+	}
+	first := llbOf("a")
+	if llbOf("a") != first {
+		t.Error("two conversions of the same files differ")
+	}
+	for _, unused := range []string{"something else entirely", "b\nRUN echo and\nRUN echo more lines"} {
+		if llbOf(unused) != first {
+			t.Errorf("changing a stage the target does not use (RUN echo %q) changed the target's LLB", unused)
+		}
+	}
+}
