@@ -322,3 +322,22 @@ func TestIncludeDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludeDaemonCaps: an op of an included file that the daemon cannot
+// run is reported at that file's line (the source map read back through
+// its SourceIndex).
+func TestIncludeDaemonCaps(t *testing.T) {
+	dt := "INCLUDE inc.Dockerfile AS inc\nFROM inc.x\nRUN true\n"
+	inc := "FROM alpine AS x\n\nCOPY --chmod=u+x run.sh /run.sh\n"
+	opt := includeOpt(t, dt, fakefiles.New("inc.Dockerfile", inc))
+	opt.LLBCaps = daemonCaps(t, "v0.12.5")
+	_, err := ours.Convert(context.Background(), []byte(dt), opt)
+	var le *parser.LocationError
+	if err == nil || !errors.As(err, &le) || stages.FilesOf(err) == nil {
+		t.Fatalf("error %v: want one with a location and files", err)
+	}
+	src, local := stages.FilesOf(err).Split(le.Locations[0])
+	if got := fmt.Sprintf("%s:%d", src.Name, local[0].Start.Line); got != "inc.Dockerfile:3" || !strings.Contains(err.Error(), "--chmod with a symbolic mode") {
+		t.Errorf("error %q at %s, want the symbolic --chmod at inc.Dockerfile:3", err, got)
+	}
+}
