@@ -285,8 +285,12 @@ func TestIncludeLintPerFile(t *testing.T) {
 // FROM uses is listed with its value and its file.
 func TestIncludeOutline(t *testing.T) {
 	dt := "ARG BASE=main-base\nINCLUDE inc.Dockerfile AS inc\nFROM inc.x\n"
-	inc := "# the base image\nARG BASE=busybox\nFROM ${BASE} AS x\n"
-	o, err := ours.Outline(context.Background(), []byte(dt), includeOpt(t, dt, fakefiles.New("inc.Dockerfile", inc)))
+	inc := "# the base image\nARG BASE=busybox\nFROM ${BASE} AS x\nMAINTAINER me\n"
+	opt := includeOpt(t, dt, fakefiles.New("inc.Dockerfile", inc))
+	opt.WarnFile = func(_ *stages.Source, rule, _, _, _ string, _ []parser.Range) {
+		t.Errorf("the outline sent the build warning %s", rule)
+	}
+	o, err := ours.Outline(context.Background(), []byte(dt), opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,7 +132,7 @@ func sortedLintError(err error) error {
 // converts the target (so it fails where the build would fail before
 // solving), then lists what the target's stages take.
 func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, error) {
-	opt.Warn = nil
+	opt.Warn, opt.WarnFile = nil, nil
 	var o *subrequests.Outliner
 	_, err := run(ctx, dt, opt, pass{depth: dispatched, epoch: true, observe: func(df *stages.Dockerfile, g *stages.Graph) *events.Observer {
 		o = subrequests.NewOutline(df, g)
@@ -148,7 +148,7 @@ func Outline(ctx context.Context, dt []byte, opt ConvertOpt) (*outline.Outline, 
 // build args, platforms and named contexts applied, resolving nothing:
 // the input of the frontend.graph subrequest.
 func StageGraph(ctx context.Context, dt []byte, opt ConvertOpt) (*stages.Graph, error) {
-	opt.Warn = nil
+	opt.Warn, opt.WarnFile = nil, nil
 	c, err := run(ctx, dt, opt, pass{depth: graphed})
 	if err != nil {
 		return nil, err
