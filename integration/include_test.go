@@ -301,3 +301,33 @@ func TestIncludeWarningNamesItsFile(t *testing.T) {
 		t.Errorf("warnings with a source %q, want one at docker/old.Dockerfile:2 (MaintainerDeprecated)\n%s", got, out)
 	}
 }
+
+// TestIncludeImageNamedContext: INCLUDE --from a docker-image:// context,
+// an image in the local registry holding Dockerfiles.
+func TestIncludeImageNamedContext(t *testing.T) {
+	e := requireRegistry(t)
+	t.Parallel()
+	ref := e.registry + "/multistage/include-dockerfiles:" + freshNonce(t)
+	pushImage(t, e, ref, `
+FROM scratch
+COPY <<EOF /docker/tools.Dockerfile
+INCLUDE ../common/base.Dockerfile
+FROM base AS tool
+RUN echo tool > /tool.txt
+EOF
+COPY <<EOF /common/base.Dockerfile
+FROM busybox AS base
+EOF
+`)
+	s := &scenario{
+		dockerfile: `
+INCLUDE --from=lib docker/tools.Dockerfile AS tools
+FROM scratch
+COPY --from=tools.tool /tool.txt /
+`,
+		attrs: map[string]string{"context:lib": "docker-image://" + ref},
+	}
+	forEachMode(t, e, includeModes, func(t *testing.T, m mode) {
+		wantFile(t, s.mustBuild(t, e, m), "tool.txt", "tool\n")
+	})
+}
