@@ -17,8 +17,10 @@
 # timeout one that did not finish, crash one that died another way (a
 # stack overflow, a panic). A 10N cell in parentheses was not run: the run
 # at N already ended that way. Growth is shown where both runs ended the
-# same way (both converted, or both failed); the last column is the peak
-# RSS of ours at 10N.
+# same way (both converted, or both failed with the same error). The last
+# columns are ours at 10N: its peak RSS, and how its bytes allocated grew
+# from N (steadier than times on a busy machine; a time growing faster
+# than it is CPU work with no allocation behind it).
 set -eu
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
@@ -76,18 +78,22 @@ cat "$dir"/*.N.* "$dir"/*.10N.* 2>/dev/null | awk -v shapes="$dir/shapes" '
 		if (how[k] != "ok" && how[k] != "err") return how[k]
 		return (how[k] == "err" ? "err " : "") ms[k] "ms"
 	}
-	function growth(a, b) {
-		if (!(a in how) || !(b in how) || how[a] != how[b] || ms[a] == "-" || ms[a] + 0 == 0) return "-"
-		return sprintf("%.1fx", ms[b] / ms[a])
+	# growth: 10N time over N time, where both ended the same way (both
+	# converted, or both failed with the same error but for its numbers).
+	function growth(a, b, v) {
+		if (!(a in how) || !(b in how) || how[a] != how[b] || why[a] != why[b] || v[a] == "-" || v[a] + 0 == 0) return "-"
+		return sprintf("%.1fx", v[b] / v[a])
 	}
 	{
 		k = $2 " " $3 " " $4
-		ms[k] = $5; rss[k] = $7
+		ms[k] = $5; alloc[k] = $6; rss[k] = $7
 		how[k] = ($8 == "ok") ? "ok" : ($8 == "error:") ? "err" : ($8 ~ /^crash/) ? "crash" : $8
+		why[k] = (how[k] == "err") ? substr($0, index($0, "error:")) : ""
+		gsub(/[0-9,]/, "", why[k])
 	}
 	END {
-		fmt = "%-22s %7s %8s  %12s %12s %7s  %12s %12s %7s  %9s\n"
-		printf fmt, "shape", "N", "10N", "ours N", "ours 10N", "growth", "upstream N", "upstream 10N", "growth", "10N MiB"
+		fmt = "%-22s %7s %8s  %12s %12s %7s  %12s %12s %7s  %8s %8s\n"
+		printf fmt, "shape", "N", "10N", "ours N", "ours 10N", "growth", "upstream N", "upstream 10N", "growth", "10N MiB", "alloc x"
 		while ((getline line < shapes) > 0) {
 			split(line, f, " ")
 			s = f[1]
@@ -98,8 +104,8 @@ cat "$dir"/*.N.* "$dir"/*.10N.* 2>/dev/null | awk -v shapes="$dir/shapes" '
 				ten[i] = (k in how || !(s " N " side in how)) ? cell(k) : "(" how[s " N " side] ")"
 			}
 			mib = (s " 10N ours" in rss && rss[s " 10N ours"] != "-") ? sprintf("%d", rss[s " 10N ours"] / 1024) : "-"
-			printf fmt, s, f[2], f[3], row[1], ten[1], growth(s " N ours", s " 10N ours"),
-				row[2], ten[2], growth(s " N upstream", s " 10N upstream"), mib
+			printf fmt, s, f[2], f[3], row[1], ten[1], growth(s " N ours", s " 10N ours", ms),
+				row[2], ten[2], growth(s " N upstream", s " 10N upstream", ms), mib, growth(s " N ours", s " 10N ours", alloc)
 		}
 	}'
 if [ -n "${VERBOSE:-}" ]; then
