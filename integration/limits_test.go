@@ -78,11 +78,3 @@ func doublingArgs(n int) string {
 	}
 	return b.String()
 }
-
-func lineSpan(first, last int) []int {
-	var out []int
-	for l := first; l <= last; l++ {
-		out = append(out, l)
-	}
-	return out
-}
