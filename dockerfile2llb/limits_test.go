@@ -1,7 +1,7 @@
 package dockerfile2llb_test
 
 import (
-	"fmt"
+	"github.com/myorg/multistage/internal/benchdata"
 	"slices"
 	"strings"
 	"testing"
@@ -18,38 +18,6 @@ type limitInput struct {
 	lines []int
 }
 
-// doubling is the ARG chain A0=x... A<n>=${A<n-1>}${A<n-1>}, one per line
-// from line first, each twice as long as the one before.
-func doubling(n int) string {
-	var b strings.Builder
-	b.WriteString("ARG A0=xxxxxxxxxx\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "ARG A%d=${A%d}${A%d}\n", i, i-1, i-1)
-	}
-	return b.String()
-}
-
-// nested is ${V:-${V:-...x...}} with n levels, continued on a new line
-// every 1,000 levels: BuildKit's parser takes no line over 64 KiB, but a
-// continued instruction has no such limit.
-func nested(n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		b.WriteString("${V:-")
-		if i%1000 == 999 {
-			b.WriteString("\\\n")
-		}
-	}
-	b.WriteString("x")
-	for i := 0; i < n; i++ {
-		b.WriteString("}")
-		if i%1000 == 999 {
-			b.WriteString("\\\n")
-		}
-	}
-	return b.String()
-}
-
 // span is the lines from first to last.
 func span(first, last int) []int {
 	var out []int
@@ -63,25 +31,25 @@ var limitInputs = []limitInput{
 	{
 		// 10 bytes doubled 17 times is 1,310,720: the first value past 1 MiB.
 		name:  "arg-bomb-under-from-in-pruned-stage",
-		df:    "FROM busybox AS unused\n" + doubling(40) + "COPY --from=${A40} /a /b\nFROM busybox AS final\nRUN true\n",
+		df:    "FROM busybox AS unused\n" + benchdata.DoublingArgs(40) + "COPY --from=${A40} /a /b\nFROM busybox AS final\nRUN true\n",
 		want:  []string{`ARG A17 (line 19) of stage "unused": the text variables put into one word at $A16`, "1,048,576 bytes", "in COPY --from ${A40}"},
 		lines: []int{19, 43},
 	},
 	{
 		name:  "arg-bomb-global-unused",
-		df:    doubling(40) + "FROM busybox\nRUN true\n",
+		df:    benchdata.DoublingArgs(40) + "FROM busybox\nRUN true\n",
 		want:  []string{"$A16", "1,048,576 bytes"},
 		lines: []int{18},
 	},
 	{
 		name:  "arg-bomb-stage",
-		df:    "FROM busybox\n" + doubling(40) + "RUN true\n",
+		df:    "FROM busybox\n" + benchdata.DoublingArgs(40) + "RUN true\n",
 		want:  []string{"$A16", "1,048,576 bytes"},
 		lines: []int{19},
 	},
 	{
 		name:  "nesting-over-the-limit",
-		df:    "FROM busybox\nRUN echo " + nested(65) + "\nWORKDIR " + nested(65) + "\n",
+		df:    "FROM busybox\nRUN echo " + benchdata.NestedDefaults(65) + "\nWORKDIR " + benchdata.NestedDefaults(65) + "\n",
 		want:  []string{"nesting of ${...}", "65 levels", "64 levels"},
 		lines: []int{3},
 	},
@@ -89,7 +57,7 @@ var limitInputs = []limitInput{
 		// 600,000 levels: a stack overflow in the shell lexer without
 		// the guard, which no recover() can catch.
 		name:  "nesting-150000",
-		df:    "FROM busybox\nENV V=" + nested(150000) + "\n",
+		df:    "FROM busybox\nENV V=" + benchdata.NestedDefaults(150000) + "\n",
 		want:  []string{"number of ${ in one word", "150,000 substitutions", "20,000 substitutions"},
 		lines: span(2, 302), // the ENV, continued over 301 lines
 	},
@@ -97,13 +65,13 @@ var limitInputs = []limitInput{
 		// Without the guards, 600,000 levels (3.6 MB) died of a stack
 		// overflow in the lexer.
 		name:  "nesting-600000",
-		df:    "FROM busybox\nENV V=" + nested(600000) + "\n",
+		df:    "FROM busybox\nENV V=" + benchdata.NestedDefaults(600000) + "\n",
 		want:  []string{"one instruction (ENV) reaches 3,600,", "multistage limits it to 1,048,576 bytes"},
 		lines: span(2, 1202),
 	},
 	{
 		name:  "nesting-in-global-arg",
-		df:    "ARG V=" + nested(100) + "\nFROM busybox\n",
+		df:    "ARG V=" + benchdata.NestedDefaults(100) + "\nFROM busybox\n",
 		want:  []string{"nesting of ${...}", "100 levels"},
 		lines: []int{1},
 	},

@@ -1,8 +1,7 @@
 package integration
 
 import (
-	"fmt"
-	"strings"
+	"github.com/myorg/multistage/internal/benchdata"
 	"testing"
 )
 
@@ -16,7 +15,7 @@ var limitScenarios = []scenario{
 	{
 		// 150,000 levels keep the instruction under 1 MiB.
 		name:       "limit-nesting-150000",
-		dockerfile: "FROM busybox\nENV X=" + nestedDefaults(150000) + "\n",
+		dockerfile: "FROM busybox\nENV X=" + benchdata.NestedDefaults(150000) + "\n",
 		buildx:     true,
 		want: expect{err: &wantError{
 			contains: []string{"the number of ${ in one word reaches 150,000 substitutions; multistage limits it to 20,000 substitutions"},
@@ -29,7 +28,7 @@ var limitScenarios = []scenario{
 		// travels in the op, its progress name and its history, which
 		// together passed the 16 MiB gRPC message back to BuildKit.
 		name:       "limit-instruction-size",
-		dockerfile: "FROM busybox\nRUN echo " + nestedDefaults(600000) + "\n",
+		dockerfile: "FROM busybox\nRUN echo " + benchdata.NestedDefaults(600000) + "\n",
 		buildx:     true,
 		want: expect{err: &wantError{
 			contains: []string{"one instruction (RUN) reaches 3,600,010 bytes", "multistage limits it to 1,048,576 bytes"},
@@ -39,7 +38,7 @@ var limitScenarios = []scenario{
 	},
 	{
 		name:       "limit-arg-bomb",
-		dockerfile: "FROM busybox\n" + doublingArgs(40) + "RUN true\n",
+		dockerfile: "FROM busybox\n" + benchdata.DoublingArgs(40) + "RUN true\n",
 		buildx:     true,
 		want: expect{err: &wantError{
 			contains: []string{"the text variables put into one word at $A16 reaches", "multistage limits it to 1,048,576 bytes"},
@@ -50,31 +49,3 @@ var limitScenarios = []scenario{
 }
 
 func TestLimitErrors(t *testing.T) { runScenarios(t, limitScenarios) }
-
-// nestedDefaults is ${V:-${V:-...x...}} with n levels, continued on a new
-// line every 1,000 levels (BuildKit's parser takes no line over 64 KiB).
-func nestedDefaults(n int) string {
-	var b strings.Builder
-	for _, part := range []string{"${V:-", "}"} {
-		for i := 0; i < n; i++ {
-			b.WriteString(part)
-			if i%1000 == 999 {
-				b.WriteString("\\\n")
-			}
-		}
-		if part != "}" {
-			b.WriteString("x")
-		}
-	}
-	return b.String()
-}
-
-// doublingArgs is ARG A0=x... then A<i>=${A<i-1>}${A<i-1>} up to A<n>.
-func doublingArgs(n int) string {
-	var b strings.Builder
-	b.WriteString("ARG A0=xxxxxxxxxx\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "ARG A%d=${A%d}${A%d}\n", i, i-1, i-1)
-	}
-	return b.String()
-}

@@ -111,11 +111,17 @@ func fromArgsOtherStage(n int) []byte {
 
 // doublingArgs writes A0 of ten characters and A1..An, each twice the one
 // before: An expands to 10 * 2^n characters.
-func doublingArgs(b *bytes.Buffer, n int) {
+func doublingArgs(b *bytes.Buffer, n int) { b.WriteString(DoublingArgs(n)) }
+
+// DoublingArgs is the ARG chain A0=xxxxxxxxxx, A<i>=${A<i-1>}${A<i-1>} up
+// to A<n>, one ARG a line, each value twice as long as the one before.
+func DoublingArgs(n int) string {
+	var b strings.Builder
 	b.WriteString("ARG A0=xxxxxxxxxx\n")
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(b, "ARG A%d=${A%d}${A%d}\n", i, i-1, i-1)
+		fmt.Fprintf(&b, "ARG A%d=${A%d}${A%d}\n", i, i-1, i-1)
 	}
+	return b.String()
 }
 
 // argBombFrom: the doubling chain in a stage the target does not need,
@@ -219,6 +225,17 @@ func nesting(n int) []byte {
 	var b bytes.Buffer
 	b.Grow(6*n + 32)
 	b.WriteString("FROM busybox\nRUN echo ")
+	b.WriteString(NestedDefaults(n))
+	b.WriteString("\n")
+	return b.Bytes()
+}
+
+// NestedDefaults is ${V:-${V:-...x...}} with n levels, continued on a new
+// line every 1,000 levels: BuildKit's parser takes no line over 64 KiB, but
+// a continued instruction has no such limit.
+func NestedDefaults(n int) string {
+	var b bytes.Buffer
+	b.Grow(6*n + 8)
 	for i := 0; i < n; i++ {
 		b.WriteString("${V:-")
 		continueLine(&b, i)
@@ -228,8 +245,7 @@ func nesting(n int) []byte {
 		b.WriteString("}")
 		continueLine(&b, i)
 	}
-	b.WriteString("\n")
-	return b.Bytes()
+	return b.String()
 }
 
 // continueLine ends the physical line after every 1,000th item i of a
