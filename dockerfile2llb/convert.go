@@ -103,6 +103,8 @@ type converter struct {
 	retargeted map[platformKey]*stageState
 	// portsExposed counts the ports EXPOSE listed, for MaxExposedPorts.
 	portsExposed int
+	// envCarried sums the environment of every RUN, for MaxCarriedEnvBytes.
+	envCarried int
 	// noCache is the no-cache option (--no-cache-filter).
 	noCache noCacheFilter
 	// observers read the dispatch: lint rules, the outline.

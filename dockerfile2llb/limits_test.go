@@ -1,6 +1,7 @@
 package dockerfile2llb_test
 
 import (
+	"fmt"
 	"github.com/myorg/multistage/internal/benchdata"
 	"slices"
 	"strings"
@@ -105,6 +106,14 @@ var limitInputs = []limitInput{
 		want: []string{"the Dockerfile reaches 8,388,631 bytes; multistage limits it to 8,388,608 bytes"},
 	},
 	{
+		// Found by FuzzBoundedWork: 4,080 ENV keys inherited down 508
+		// stages made a 62 KB file cost 3.3 GB.
+		name:  "env-carried-down-a-chain",
+		df:    envDownAChain(2000, 600),
+		want:  []string{"the environment the RUN steps carry reaches", "multistage limits it to 16,777,216 bytes"},
+		lines: []int{703}, // the RUN of stage s350
+	},
+	{
 		name:  "build-arg-too-large-for-one-word",
 		df:    "FROM busybox\nARG BIG\nENV X=${BIG}${BIG}\n",
 		args:  map[string]string{"BIG": strings.Repeat("b", 600<<10)},
@@ -137,4 +146,19 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// envDownAChain is one ENV of keys keys, then a chain of stages, each
+// FROM the one before with a RUN.
+func envDownAChain(keys, stages int) string {
+	var b strings.Builder
+	b.WriteString("FROM busybox AS s0\nENV")
+	for i := 0; i < keys; i++ {
+		fmt.Fprintf(&b, " key%d=value-of-key-%d", i, i)
+	}
+	b.WriteString("\nRUN true\n")
+	for i := 1; i < stages; i++ {
+		fmt.Fprintf(&b, "FROM s%d AS s%d\nRUN true\n", i-1, i)
+	}
+	return b.String()
 }

@@ -28,6 +28,9 @@ func (c *converter) dispatchRun(ctx context.Context, s *stageState, cmd *instruc
 	if c.proxy != nil {
 		opts = append(opts, llb.WithProxy(*c.proxy))
 	}
+	if err := c.carryEnv(s); err != nil {
+		return err
+	}
 	mounts, err := c.runMounts(ctx, s, cmd)
 	if err != nil {
 		return err
@@ -192,4 +195,14 @@ func (c *converter) runHostLimits() []llb.RunOption {
 // conversions without caps assume it has none of the optional ones.
 func (c *converter) supports(id apicaps.CapID) bool {
 	return c.opt.LLBCaps != nil && c.opt.LLBCaps.Supports(id) == nil
+}
+
+// carryEnv counts the environment this RUN's op carries against
+// MaxCarriedEnvBytes.
+func (c *converter) carryEnv(s *stageState) error {
+	c.envCarried += s.env.Size()
+	if c.envCarried > stages.MaxCarriedEnvBytes {
+		return &stages.LimitError{What: "the environment the RUN steps carry", Got: c.envCarried, Max: stages.MaxCarriedEnvBytes, Unit: "bytes"}
+	}
+	return nil
 }

@@ -20,6 +20,8 @@ type stageEnv struct {
 	// in place, so a slice Keys returned stays as it was.
 	order []string
 	stale int
+	// size is the bytes of KEY=value of every key, what each RUN carries.
+	size int
 }
 
 type envEntry struct {
@@ -41,9 +43,11 @@ func newStageEnv(env *llb.EnvList) *stageEnv {
 
 // set gives k the value v and moves k after every other key.
 func (e *stageEnv) set(k, v string) {
-	if _, ok := e.values[k]; ok {
+	if old, ok := e.values[k]; ok {
 		e.stale++
+		e.size -= len(k) + len(old.value) + 1
 	}
+	e.size += len(k) + len(v) + 1
 	e.values[k] = envEntry{value: v, at: len(e.order)}
 	e.order = append(e.order, k)
 }
@@ -62,6 +66,9 @@ func (e *stageEnv) Keys() []string {
 	}
 	return slices.Clip(e.order)
 }
+
+// Size is the bytes of the environment written as KEY=value lines.
+func (e *stageEnv) Size() int { return e.size }
 
 // Len is the number of keys.
 func (e *stageEnv) Len() int {
