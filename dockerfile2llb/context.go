@@ -82,6 +82,7 @@ func (c *converter) finish(ctx context.Context) (*Result, error) {
 	if err := c.lint.Error(); err != nil {
 		return nil, err
 	}
+	target.ownConfigMaps()
 	if len(c.opt.Labels) > 0 && target.image.Config.Labels == nil {
 		target.image.Config.Labels = map[string]string{}
 	}

@@ -33,6 +33,7 @@ func (c *converter) applyExpose(s *stageState, cmd *instructions.ExposeCommand) 
 			ports = append(ports, ps...)
 		}
 	}
+	s.ownConfigMaps()
 	if s.image.Config.ExposedPorts == nil {
 		s.image.Config.ExposedPorts = map[string]struct{}{}
 	}

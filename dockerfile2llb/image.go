@@ -18,6 +18,11 @@ const historyComment = "buildkit.dockerfile.v0"
 
 // cloneImage deep-copies the mutable parts of an image config, so a stage
 // never edits its parent's.
+//
+// The config's maps (ExposedPorts, Volumes, Labels) stay shared: a stage
+// takes them with adoptImage and copies them on its first write
+// (ownConfigMaps). Copying them for every stage made a chain of stages
+// under one large EXPOSE range cost the range times the stages.
 func cloneImage(src dockerspec.DockerOCIImage) dockerspec.DockerOCIImage {
 	img := src
 	cfg := &img.Config
@@ -26,9 +31,6 @@ func cloneImage(src dockerspec.DockerOCIImage) dockerspec.DockerOCIImage {
 	cfg.Entrypoint = slices.Clone(src.Config.Entrypoint)
 	cfg.OnBuild = slices.Clone(src.Config.OnBuild)
 	cfg.Shell = slices.Clone(src.Config.Shell)
-	cfg.ExposedPorts = maps.Clone(src.Config.ExposedPorts)
-	cfg.Volumes = maps.Clone(src.Config.Volumes)
-	cfg.Labels = maps.Clone(src.Config.Labels)
 	if hc := src.Config.Healthcheck; hc != nil {
 		c := *hc
 		c.Test = slices.Clone(hc.Test)
@@ -136,4 +138,24 @@ func (h *historyChain) flatten() []ocispecs.History {
 		out = append(out, chain[i].entries...)
 	}
 	return out
+}
+
+// adoptImage makes a copy of src the stage's image config, sharing its maps
+// until the stage writes one.
+func (s *stageState) adoptImage(src dockerspec.DockerOCIImage) {
+	s.image = cloneImage(src)
+	s.configMapsShared = true
+}
+
+// ownConfigMaps copies the config's maps before the stage's first write to
+// one of them.
+func (s *stageState) ownConfigMaps() {
+	if !s.configMapsShared {
+		return
+	}
+	cfg := &s.image.Config
+	cfg.ExposedPorts = maps.Clone(cfg.ExposedPorts)
+	cfg.Volumes = maps.Clone(cfg.Volumes)
+	cfg.Labels = maps.Clone(cfg.Labels)
+	s.configMapsShared = false
 }

@@ -79,6 +79,7 @@ func applyEnv(s *stageState, c *instructions.EnvCommand) string {
 }
 
 func applyLabel(s *stageState, c *instructions.LabelCommand) string {
+	s.ownConfigMaps()
 	if s.image.Config.Labels == nil {
 		s.image.Config.Labels = make(map[string]string, len(c.Labels))
 	}
@@ -91,6 +92,7 @@ func applyLabel(s *stageState, c *instructions.LabelCommand) string {
 }
 
 func applyVolume(s *stageState, c *instructions.VolumeCommand) (string, error) {
+	s.ownConfigMaps()
 	if s.image.Config.Volumes == nil {
 		s.image.Config.Volumes = map[string]struct{}{}
 	}

@@ -93,7 +93,7 @@ func (c *converter) initReplacedStage(ctx context.Context, s *stageState) error 
 		s.image = emptyImage(s.platform)
 		return nil
 	}
-	s.image = cloneImage(*img)
+	s.adoptImage(*img)
 	s.image.Created = nil
 	// Upstream consumes (and never runs) the context's triggers here, so
 	// a replaced stage exported as the target has none, as a stage built
@@ -120,7 +120,7 @@ func (c *converter) initFromContext(ctx context.Context, s *stageState, base *st
 		img = &empty
 	}
 	s.baseImg = img
-	s.image = cloneImage(*img)
+	s.adoptImage(*img)
 	s.image.Created = nil
 	s.image.Config.OnBuild = nil // consumed by this stage's triggers
 	s.state = st.Platform(s.platform)

@@ -47,6 +47,9 @@ type stageState struct {
 	// has not changed, so without this BuildKit would take them from the
 	// cache and never run the step.
 	rerun bool
+	// configMapsShared is set while the image config's maps are still its
+	// parent's (adoptImage); ownConfigMaps copies them before a write.
+	configMapsShared bool
 	// cmdSet and workdirSet track instructions of this stage, not its base.
 	cmdSet     bool
 	workdirSet bool
@@ -130,7 +133,7 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		s.platform = parent.platform
 		s.rerun = s.rerun || parent.rerun
 		s.hist = newHistory(parent.hist, nil, steps)
-		s.image = cloneImage(parent.image)
+		s.adoptImage(parent.image)
 		s.image.Config.OnBuild = nil
 		s.baseImg = parent.baseImg
 		s.args = append(s.args, parent.args...)
@@ -293,7 +296,7 @@ func (c *converter) initFromImage(ctx context.Context, s *stageState, n *stages.
 		return parser.WithLocation(err, n.Stage.Location)
 	}
 	s.baseImg = &img.config
-	s.image = cloneImage(img.config)
+	s.adoptImage(img.config)
 	s.image.Created = nil
 	s.image.Config.OnBuild = nil // consumed by this stage's triggers
 	if requested == nil && c.platform.implicit {
