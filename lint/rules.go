@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,10 +140,15 @@ func (c *checker) shadowedImages() {
 
 // imageEdgesByName maps the names an image reference answers to (as
 // written, lower case, and its familiar name without tag or digest) to the
-// first edge that uses it. A reference is parsed only when one of the
-// stage names is part of it, as its familiar name always is: a fan-in of
-// a thousand images has a thousand references and few stage names.
+// first edge that uses it. A reference is parsed only when its last path
+// element, tag and digest cut off, is a stage name: a familiar name that
+// can equal a stage name has no '/', so it is that element. Asking every
+// stage name of every reference cost images times stages.
 func (c *checker) imageEdgesByName(named []*stages.Node) map[string]*stages.Edge {
+	isName := make(map[string]bool, len(named))
+	for _, s := range named {
+		isName[s.Name] = true
+	}
 	out := map[string]*stages.Edge{}
 	add := func(name string, e *stages.Edge) {
 		if _, ok := out[name]; !ok {
@@ -157,7 +161,7 @@ func (c *checker) imageEdgesByName(named []*stages.Node) map[string]*stages.Edge
 		}
 		lower := strings.ToLower(e.To.Name)
 		add(lower, e)
-		if !slices.ContainsFunc(named, func(s *stages.Node) bool { return strings.Contains(lower, s.Name) }) {
+		if !isName[lastElement(lower)] {
 			continue
 		}
 		if ref, err := reference.ParseNormalizedNamed(e.To.Name); err == nil {
@@ -165,6 +169,15 @@ func (c *checker) imageEdgesByName(named []*stages.Node) map[string]*stages.Edge
 		}
 	}
 	return out
+}
+
+// lastElement is the last path element of an image reference, without
+// its digest or tag.
+func lastElement(ref string) string {
+	ref = ref[strings.LastIndex(ref, "/")+1:]
+	ref, _, _ = strings.Cut(ref, "@")
+	ref, _, _ = strings.Cut(ref, ":")
+	return ref
 }
 
 func (c *checker) unreachable() {
