@@ -110,8 +110,8 @@ var limitInputs = []limitInput{
 		// stages made a 62 KB file cost 3.3 GB.
 		name:  "env-carried-down-a-chain",
 		df:    envDownAChain(2000, 600),
-		want:  []string{"the environment the RUN steps carry reaches", "multistage limits it to 16,777,216 bytes"},
-		lines: []int{703}, // the RUN of stage s350
+		want:  []string{"the environment the RUN steps and stages carry reaches", "multistage limits it to 4,194,304 bytes"},
+		lines: []int{90}, // FROM s43 AS s44
 	},
 	{
 		name:  "build-arg-too-large-for-one-word",

@@ -197,12 +197,12 @@ func (c *converter) supports(id apicaps.CapID) bool {
 	return c.opt.LLBCaps != nil && c.opt.LLBCaps.Supports(id) == nil
 }
 
-// carryEnv counts the environment this RUN's op carries against
-// MaxCarriedEnvBytes.
+// carryEnv counts the environment of s, which a RUN's op or a stage built
+// FROM s carries, against MaxCarriedEnvBytes.
 func (c *converter) carryEnv(s *stageState) error {
 	c.envCarried += s.env.Size()
 	if c.envCarried > stages.MaxCarriedEnvBytes {
-		return &stages.LimitError{What: "the environment the RUN steps carry", Got: c.envCarried, Max: stages.MaxCarriedEnvBytes, Unit: "bytes"}
+		return &stages.LimitError{What: "the environment the RUN steps and stages carry", Got: c.envCarried, Max: stages.MaxCarriedEnvBytes, Unit: "bytes"}
 	}
 	return nil
 }

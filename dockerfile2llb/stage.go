@@ -127,6 +127,10 @@ func (c *converter) initStage(ctx context.Context, n *stages.Node, override *oci
 		if err != nil {
 			return nil, err
 		}
+		// The stage copies its parent's environment into its own state.
+		if err := c.carryEnv(parent); err != nil {
+			return nil, parser.WithLocation(err, n.Stage.Location)
+		}
 		if s.state, err = rebaseState(ctx, parent.state, parent.env); err != nil {
 			return nil, err
 		}
