@@ -187,6 +187,22 @@ func (c *checker) unreachable() {
 			continue
 		}
 		lint := c.lint.WithMergedConfigFromComments(s.Stage.Comments)
+		if !experimentalOn(lint, &RuleUnreachableStage) {
+			// Each message names the target: formatting them for a rule
+			// that is off cost the stages times the target's name.
+			continue
+		}
 		lint.Run(&RuleUnreachableStage, s.Stage.Location, RuleUnreachableStage.Format(s.DisplayName(), c.g.Target.DisplayName()))
 	}
+}
+
+// experimentalOn reports whether an experimental rule would report
+// anything: Linter.Run drops its message unless "# check=experimental="
+// (or the build arg) names it or all.
+func experimentalOn(lint *linter.Linter, rule linter.LinterRuleI) bool {
+	if lint == nil || lint.Warn == nil {
+		return false
+	}
+	_, on := lint.ExperimentalRules[rule.RuleName()]
+	return lint.ExperimentalAll || on
 }
