@@ -103,7 +103,7 @@ type converter struct {
 	retargeted map[platformKey]*stageState
 	// portsExposed counts the ports EXPOSE listed, for MaxExposedPorts.
 	portsExposed int
-	// envCarried sums the environment of every RUN, for MaxCarriedEnvBytes.
+	// envCarried sums the environment of every RUN, for MaxCarriedBytes.
 	envCarried int
 	// noCache is the no-cache option (--no-cache-filter).
 	noCache noCacheFilter

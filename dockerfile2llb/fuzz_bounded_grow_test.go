@@ -26,6 +26,9 @@ type grower struct {
 	plainArgs       int
 	// env is the ARG and ENV bytes a RUN of the current stage carries.
 	env, envGrow int
+	// wdLen is the length of the working directory relative WORKDIRs
+	// built (each op holds it), capped at the WORKDIR limit.
+	wdLen int
 	// expanded, carried and ports are what the file asks for: bytes put
 	// into words, environment bytes carried by RUNs, exposed ports.
 	expanded, carried, ports int
@@ -61,7 +64,7 @@ func (g *grower) carry(n int) {
 func (g *grower) run(format string, a ...any) {
 	g.needStage()
 	fmt.Fprintf(&g.b, "RUN "+format+"\n", a...)
-	g.carried += g.env
+	g.carried += g.env + g.wdLen
 }
 
 func (g *grower) needStage() {
@@ -233,6 +236,8 @@ func (g *grower) workdir(reps int) {
 	g.needStage()
 	for range reps {
 		g.b.WriteString("WORKDIR a\n")
+		g.wdLen = min(g.wdLen+2, stages.MaxWorkdirBytes)
+		g.carried += g.wdLen // its mkdir op holds the path
 	}
 }
 

@@ -41,7 +41,7 @@ func TestLimitsLeaveRealFilesAlone(t *testing.T) {
 		{name: "${ nesting", limit: stages.MaxNesting, exported: func(_ []byte, c *converter) int64 { return c.df.ExpansionStats().Depth }},
 		{name: "${ in one word", limit: stages.MaxSubstitutions, exported: func(_ []byte, c *converter) int64 { return c.df.ExpansionStats().Substitutions }},
 		{name: "pattern substitution work", limit: stages.MaxPatternWork, exported: func(_ []byte, c *converter) int64 { return c.df.ExpansionStats().PatternWork }},
-		{name: "environment carried", limit: stages.MaxCarriedEnvBytes, exported: func(_ []byte, c *converter) int64 { return int64(c.envCarried) }},
+		{name: "environment carried", limit: stages.MaxCarriedBytes, exported: func(_ []byte, c *converter) int64 { return int64(c.envCarried) }},
 		{name: "exposed ports", limit: stages.MaxExposedPorts, exported: func(_ []byte, c *converter) int64 { return int64(c.portsExposed) }},
 	}
 	caps := pb.Caps.CapSet(pb.Caps.All())

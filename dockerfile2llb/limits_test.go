@@ -110,7 +110,7 @@ var limitInputs = []limitInput{
 		// stages made a 62 KB file cost 3.3 GB.
 		name:  "env-carried-down-a-chain",
 		df:    envDownAChain(2000, 600),
-		want:  []string{"the environment the RUN steps and stages carry reaches", "multistage limits it to 4,194,304 bytes"},
+		want:  []string{"the environment and working directories the steps carry reaches", "multistage limits it to 4,194,304 bytes"},
 		lines: []int{90}, // FROM s43 AS s44
 	},
 	{

@@ -197,12 +197,18 @@ func (c *converter) supports(id apicaps.CapID) bool {
 	return c.opt.LLBCaps != nil && c.opt.LLBCaps.Supports(id) == nil
 }
 
-// carryEnv counts the environment of s, which a RUN's op or a stage built
-// FROM s carries, against MaxCarriedEnvBytes.
+// carryEnv counts what a RUN's op, or a stage built FROM s, carries of
+// s: its environment and its working directory.
 func (c *converter) carryEnv(s *stageState) error {
-	c.envCarried += s.env.Size()
-	if c.envCarried > stages.MaxCarriedEnvBytes {
-		return &stages.LimitError{What: "the environment the RUN steps and stages carry", Got: c.envCarried, Max: stages.MaxCarriedEnvBytes, Unit: "bytes"}
+	return c.carry(s.env.Size() + len(s.image.Config.WorkingDir))
+}
+
+// carry counts n bytes an op holds of its stage's state against
+// MaxCarriedBytes.
+func (c *converter) carry(n int) error {
+	c.envCarried += n
+	if c.envCarried > stages.MaxCarriedBytes {
+		return &stages.LimitError{What: "the environment and working directories the steps carry", Got: c.envCarried, Max: stages.MaxCarriedBytes, Unit: "bytes"}
 	}
 	return nil
 }

@@ -23,6 +23,9 @@ func (c *converter) dispatchWorkdir(ctx context.Context, s *stageState, cmd *ins
 		return &stages.LimitError{What: "the working directory", Got: len(wd), Max: stages.MaxWorkdirBytes, Unit: "bytes"}
 	}
 	s.image.Config.WorkingDir = wd
+	if err := c.carry(len(wd)); err != nil { // its mkdir op holds the path
+		return err
+	}
 	wd = system.ToSlash(wd, s.platform.OS)
 	s.state = s.state.Dir(wd)
 	if wd == "/" {

@@ -21,12 +21,20 @@ func TestWorkdirLimit(t *testing.T) {
 		want string
 		line int
 	}{
-		{name: "at the limit", df: "FROM scratch\n" + strings.Repeat("WORKDIR a\n", 2048), workdir: 4096},
+		// 64 steps of "/" and 63 letters; 2,048 steps of "/a" would pass
+		// MaxCarriedBytes first (each mkdir op holds its path).
+		{name: "at the limit", df: "FROM scratch\n" + strings.Repeat("WORKDIR "+strings.Repeat("a", 63)+"\n", 64), workdir: 4096},
 		{
 			name: "one past the limit",
-			df:   "FROM scratch\n" + strings.Repeat("WORKDIR a\n", 2049) + "RUN true\n",
+			df:   "FROM scratch\n" + strings.Repeat("WORKDIR "+strings.Repeat("a", 63)+"\n", 64) + "WORKDIR b\nRUN true\n",
 			want: "the working directory reaches 4,098 bytes; multistage limits it to 4,096 bytes",
-			line: 2050,
+			line: 66,
+		},
+		{
+			name: "thousands of steps carry their paths",
+			df:   "FROM scratch\n" + strings.Repeat("WORKDIR a\n", 2048),
+			want: "the environment and working directories the steps carry reaches",
+			line: 2049,
 		},
 		{name: "one long relative step", df: "FROM scratch\nWORKDIR /src\nWORKDIR " + strings.Repeat("d", 4090) + "\n", workdir: 4095},
 		{
@@ -37,8 +45,8 @@ func TestWorkdirLimit(t *testing.T) {
 		},
 		{
 			name:    "an absolute path starts again",
-			df:      "FROM scratch\n" + strings.Repeat("WORKDIR a\n", 2000) + "WORKDIR /b\n" + strings.Repeat("WORKDIR a\n", 2000),
-			workdir: 4002,
+			df:      "FROM scratch\n" + strings.Repeat("WORKDIR "+strings.Repeat("a", 63)+"\n", 60) + "WORKDIR /b\n" + strings.Repeat("WORKDIR "+strings.Repeat("a", 63)+"\n", 60),
+			workdir: 3842,
 		},
 	}
 	for _, tc := range cases {

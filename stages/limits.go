@@ -61,12 +61,14 @@ const (
 	// every op after it carries the path: 100,000 lines of "WORKDIR a"
 	// made ops of up to 200 KB each, which ran the conversion out of memory.
 	MaxWorkdirBytes = 4096
-	// MaxCarriedEnvBytes bounds the environment that the RUN ops and the
-	// stages built FROM another stage carry, summed over them: each holds
-	// its stage's whole environment, so a few kilobytes of ENV inherited
-	// down a chain of stages make an LLB of gigabytes, and the conversion
-	// holds tens of bytes for each byte carried.
-	MaxCarriedEnvBytes = 4 << 20
+	// MaxCarriedBytes bounds the environment and working directory that
+	// the RUN and WORKDIR ops and the stages built FROM another stage
+	// carry, summed over them: each holds its stage's whole environment
+	// and its path, so a few kilobytes of ENV inherited down a chain of
+	// stages, or a long path under thousands of WORKDIR lines, make an LLB
+	// of gigabytes, and the conversion holds several bytes for each byte
+	// carried.
+	MaxCarriedBytes = 4 << 20
 )
 
 // checkInstructionSizes rejects an instruction over MaxInstructionBytes,
