@@ -168,7 +168,7 @@ func (b *builder) stageArgsIn(e *Edge, raw string) []string {
 		return nil
 	}
 	var out []string
-	for _, name := range scanWord(raw, b.in.Lex.Escape()).names {
+	for _, name := range scanWord(raw, b.in.Lex.Escape(), true).names {
 		if _, declared := fs.arg(name); declared && !slices.Contains(out, name) {
 			out = append(out, name)
 		}

@@ -46,12 +46,12 @@ func (l Lexer) ProcessWord(word string, env shell.EnvGetter) (string, map[string
 	if l.literal(word) {
 		return word, nil, nil
 	}
-	env, check, err := guard(word, l.escape, env, l.budget)
+	capped, err := guard(word, l.escape, env, l.budget)
 	if err != nil {
 		return "", nil, err
 	}
-	out, unmatched, err := l.Lex.ProcessWord(word, env)
-	if over := check(); over != nil {
+	out, unmatched, err := l.Lex.ProcessWord(word, capped)
+	if over := capped.check(l.budget); over != nil {
 		err = over // what the lexer said was about emptied values
 	}
 	return out, unmatched, err
@@ -64,12 +64,12 @@ func (l Lexer) ProcessWordWithMatches(word string, env shell.EnvGetter) (shell.P
 	if l.literal(word) {
 		return shell.ProcessWordResult{Result: word, Words: literalWords(word)}, nil
 	}
-	env, check, err := guard(word, l.escape, env, l.budget)
+	capped, err := guard(word, l.escape, env, l.budget)
 	if err != nil {
 		return shell.ProcessWordResult{}, err
 	}
-	res, err := l.Lex.ProcessWordWithMatches(word, env)
-	if over := check(); over != nil {
+	res, err := l.Lex.ProcessWordWithMatches(word, capped)
+	if over := capped.check(l.budget); over != nil {
 		err = over // what the lexer said was about emptied values
 	}
 	return res, err
@@ -81,12 +81,12 @@ func (l Lexer) ProcessWords(word string, env shell.EnvGetter) ([]string, error) 
 	if l.literal(word) {
 		return literalWords(word), nil
 	}
-	env, check, err := guard(word, l.escape, env, l.budget)
+	capped, err := guard(word, l.escape, env, l.budget)
 	if err != nil {
 		return nil, err
 	}
-	words, err := l.Lex.ProcessWords(word, env)
-	if over := check(); over != nil {
+	words, err := l.Lex.ProcessWords(word, capped)
+	if over := capped.check(l.budget); over != nil {
 		err = over // what the lexer said was about emptied values
 	}
 	return words, err

@@ -196,10 +196,12 @@ type wordShape struct {
 	names []string
 }
 
-// scanWord reads the ${ nesting, the variables and the pattern
-// substitutions of word. It does not follow quotes: a closing brace in
-// quotes still counts as closing, which MaxSubstitutions makes safe.
-func scanWord(word string, escape rune) wordShape {
+// scanWord reads the ${ nesting, the pattern substitutions and, with
+// withNames, the variables of word. It does not follow quotes: a closing
+// brace in quotes still counts as closing, which MaxSubstitutions makes
+// safe. The guard asks for the names only when a pattern needs them, so
+// most words cost no allocation here.
+func scanWord(word string, escape rune, withNames bool) wordShape {
 	var w wordShape
 	depth := 0
 	for i := 0; i < len(word); i++ {
@@ -224,7 +226,9 @@ func scanWord(word string, escape rune) wordShape {
 			if end == start {
 				continue
 			}
-			w.names = append(w.names, word[start:end])
+			if withNames {
+				w.names = append(w.names, word[start:end])
+			}
 			if braced && end < len(word) && strings.IndexByte("/#%", word[end]) >= 0 {
 				w.patterns = append(w.patterns, word[start:end])
 			}
@@ -243,23 +247,23 @@ func isNameByte(c byte) bool {
 // values once the word has taken MaxWordExpansion bytes of them, so even
 // an expansion the scan could not foresee stays bounded. over reports
 // what it stopped on.
-func guard(word string, escape rune, env shell.EnvGetter, budget *expansionBudget) (shell.EnvGetter, func() error, error) {
-	shape := scanWord(word, escape)
+func guard(word string, escape rune, env shell.EnvGetter, budget *expansionBudget) (*cappedEnv, error) {
+	shape := scanWord(word, escape, false)
 	if budget != nil {
 		raise(&budget.depth, shape.depth)
 		raise(&budget.subs, shape.substitutions)
 	}
 	if shape.substitutions > MaxSubstitutions {
-		return nil, nil, &LimitError{What: "the number of ${ in one word", Got: shape.substitutions, Max: MaxSubstitutions, Unit: "substitutions"}
+		return nil, &LimitError{What: "the number of ${ in one word", Got: shape.substitutions, Max: MaxSubstitutions, Unit: "substitutions"}
 	}
 	if shape.depth > MaxNesting {
-		return nil, nil, &LimitError{What: "the nesting of ${...} in one word", Got: shape.depth, Max: MaxNesting, Unit: "levels"}
+		return nil, &LimitError{What: "the nesting of ${...} in one word", Got: shape.depth, Max: MaxNesting, Unit: "levels"}
 	}
 	if len(shape.patterns) > 0 {
 		// The pattern and replacement are at most the word and what its
 		// variables put in it.
 		operands := len(word)
-		for _, n := range shape.names {
+		for _, n := range scanWord(word, escape, true).names {
 			v, _ := env.Get(n)
 			operands += len(v)
 		}
@@ -270,18 +274,20 @@ func guard(word string, escape rune, env shell.EnvGetter, budget *expansionBudge
 				raise(&budget.patternWrk, work)
 			}
 			if work > MaxPatternWork || work < 0 {
-				return nil, nil, &LimitError{Variable: n, What: "a pattern substitution (value length times pattern length)", Got: min(work, 1<<62), Max: MaxPatternWork, Unit: "steps"}
+				return nil, &LimitError{Variable: n, What: "a pattern substitution (value length times pattern length)", Got: min(work, 1<<62), Max: MaxPatternWork, Unit: "steps"}
 			}
 		}
 	}
-	c := &cappedEnv{EnvGetter: env}
-	check := func() error {
-		if c.over != "" {
-			return &LimitError{Variable: c.over, What: "the text variables put into one word", Got: c.used, Max: MaxWordExpansion, Unit: "bytes"}
-		}
-		return budget.charge(c.last, c.used)
+	return &cappedEnv{EnvGetter: env}, nil
+}
+
+// check is the limit the word passed once expanded, if any, and charges
+// what it took to the file's budget.
+func (c *cappedEnv) check(budget *expansionBudget) error {
+	if c.over != "" {
+		return &LimitError{Variable: c.over, What: "the text variables put into one word", Got: c.used, Max: MaxWordExpansion, Unit: "bytes"}
 	}
-	return c, check, nil
+	return budget.charge(c.last, c.used)
 }
 
 // cappedEnv hands out values until a word has taken MaxWordExpansion
@@ -312,5 +318,5 @@ func (c *cappedEnv) Get(key string) (string, bool) {
 // VariablesIn are the names of the variables word refers to, in order,
 // repeated, as the expansion guard reads them (quotes are not followed).
 func VariablesIn(word string, escape rune) []string {
-	return scanWord(word, escape).names
+	return scanWord(word, escape, true).names
 }

@@ -22,7 +22,7 @@ func TestScanWord(t *testing.T) {
 		{word: "$ ${", depth: 1, substitutions: 1},
 		{word: "$$ $1 ${_x9}", depth: 1, substitutions: 1, names: []string{"1", "_x9"}},
 	} {
-		got := scanWord(tc.word, '\\')
+		got := scanWord(tc.word, '\\', true)
 		if got.depth != tc.depth || got.substitutions != tc.substitutions ||
 			!slices.Equal(got.names, tc.names) || !slices.Equal(got.patterns, tc.patterns) {
 			t.Errorf("scanWord(%q) = %+v, want depth %d, substitutions %d, names %v, patterns %v",
