@@ -22,7 +22,7 @@ var reservedStageNames = map[string]bool{"context": true, "scratch": true}
 
 // file runs the rules about the Dockerfile as a whole, over every stage.
 func (c *checker) file() {
-	for _, w := range c.df.AST.Warnings {
+	for _, w := range parserWarnings(c.df) {
 		if w.URL == linter.RuleNoEmptyContinuation.URL && w.Location != nil {
 			c.lint.Run(&linter.RuleNoEmptyContinuation, []parser.Range{*w.Location}, linter.RuleNoEmptyContinuation.Format())
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerui"
+	lintres "github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/myorg/multistage/dockerfile2llb"
 	"github.com/myorg/multistage/internal/fakeresolver"
 	"github.com/myorg/multistage/lint"
@@ -32,26 +33,38 @@ type lintCase struct {
 // no target), returning "Rule line N: message" sorted.
 func runLint(t *testing.T, c lintCase) []string {
 	t.Helper()
-	res, err := dockerfile2llb.Lint(context.Background(), []byte(c.dockerfile), dockerfile2llb.ConvertOpt{
+	res := checkOK(t, c.dockerfile, dockerfile2llb.ConvertOpt{
 		Config:       dockerui.Config{BuildArgs: c.buildArgs, Target: c.target},
 		MetaResolver: fakeresolver.New(),
 	})
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, fmt.Sprintf("%s line %d: %s", w.RuleName, warningLine(w), w.Detail))
+	}
+	slices.Sort(got)
+	return got
+}
+
+// checkOK answers --check for dockerfile, failing the test if the
+// Dockerfile does not convert.
+func checkOK(t *testing.T, dockerfile string, opt dockerfile2llb.ConvertOpt) *lintres.LintResults {
+	t.Helper()
+	res, err := dockerfile2llb.Lint(context.Background(), []byte(dockerfile), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Error != nil {
 		t.Fatalf("lint: %s", res.Error.Message)
 	}
-	var got []string
-	for _, w := range res.Warnings {
-		line := 0
-		if len(w.Location.Ranges) > 0 {
-			line = int(w.Location.Ranges[0].Start.Line)
-		}
-		got = append(got, fmt.Sprintf("%s line %d: %s", w.RuleName, line, w.Detail))
+	return res
+}
+
+// warningLine is the first line a warning names, 0 for none.
+func warningLine(w lintres.Warning) int {
+	if len(w.Location.Ranges) == 0 {
+		return 0
 	}
-	slices.Sort(got)
-	return got
+	return int(w.Location.Ranges[0].Start.Line)
 }
 
 func only(rule string, ws []string) []string {

@@ -90,19 +90,7 @@ var builtinArgs = map[string]bool{
 }
 
 func (c *checker) unusedBuildArgs() {
-	declared := map[string]bool{}
-	for _, m := range c.df.Declared {
-		declared[m.Key] = true
-	}
-	for _, st := range c.df.Stages {
-		for _, cmd := range st.Commands {
-			if a, ok := cmd.(*instructions.ArgCommand); ok {
-				for _, kv := range a.Args {
-					declared[kv.Key] = true
-				}
-			}
-		}
-	}
+	declared := declaredArgs(c.df)
 	keys := make([]string, 0, len(c.opt.BuildArgs))
 	for k := range c.opt.BuildArgs {
 		keys = append(keys, k)
@@ -114,6 +102,35 @@ func (c *checker) unusedBuildArgs() {
 		}
 		c.lint.Run(&RuleUnusedBuildArg, nil, RuleUnusedBuildArg.Format(k))
 	}
+}
+
+// declaredArgs are the names every ARG of the build declares: the global
+// ARGs of each file (Declared is the main file's; an included file has a
+// scope of its own, which build args reach too) and the stages' ARGs,
+// pasted snippets' included.
+func declaredArgs(df *stages.Dockerfile) map[string]bool {
+	declared := map[string]bool{}
+	declare := func(a *instructions.ArgCommand) {
+		for _, kv := range a.Args {
+			declared[kv.Key] = true
+		}
+	}
+	for _, m := range df.Declared {
+		declared[m.Key] = true
+	}
+	for _, u := range includedUnits(df) {
+		for i := range u.MetaArgs {
+			declare(&u.MetaArgs[i])
+		}
+	}
+	for _, st := range df.Stages {
+		for _, cmd := range st.Commands {
+			if a, ok := cmd.(*instructions.ArgCommand); ok {
+				declare(a)
+			}
+		}
+	}
+	return declared
 }
 
 // shadowedImages reports a stage whose name is the name of an image the

@@ -57,3 +57,31 @@ func declaredKeys(scope *stages.Args, declared []stages.MetaArg) map[string]stru
 	}
 	return keys
 }
+
+// parserWarnings are the parser's warnings of every file of the build, in
+// the line space, once per file: a file included twice has two places in
+// the line space but one set of lines of its own, which both map back to.
+func parserWarnings(df *stages.Dockerfile) []parser.Warning {
+	if df.Files == nil || df.Files.Single() {
+		return df.AST.Warnings
+	}
+	var out []parser.Warning
+	seen := map[*stages.Source]bool{}
+	for _, u := range df.Files.Units {
+		if seen[u.Source] || u.AST == nil {
+			continue
+		}
+		seen[u.Source] = true
+		out = append(out, u.AST.Warnings...)
+	}
+	return out
+}
+
+// includedUnits are the inclusions of every file but the main one, none
+// for a build of one file.
+func includedUnits(df *stages.Dockerfile) []*stages.Unit {
+	if df.Files == nil || df.Files.Single() {
+		return nil
+	}
+	return df.Files.Units[1:]
+}
