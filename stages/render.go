@@ -52,8 +52,9 @@ type RenderedNode struct {
 	// global ARG expansion.
 	Base     string `json:"base,omitempty"`
 	Platform string `json:"platform,omitempty"`
-	// Line is a stage's FROM line in its own file, File that file when it
-	// is not the main Dockerfile, and Unit its inclusion (Files).
+	// Line is a stage's FROM line in its own file, File that file (in a
+	// build of one file it is left out, as it always was), and Unit its
+	// inclusion (Files).
 	Line   int    `json:"line,omitempty"`
 	File   string `json:"file,omitempty"`
 	Unit   int    `json:"unit,omitempty"`
@@ -70,7 +71,7 @@ type RenderedEdge struct {
 	// Ref is the reference as written, after ARG expansion.
 	Ref string `json:"ref"`
 	// Line is the instruction's line in its own file, and File that file
-	// when it is not the main Dockerfile.
+	// (left out in a build of one file).
 	Line int    `json:"line,omitempty"`
 	File string `json:"file,omitempty"`
 	// Pruned is true when the stage using To is not needed.
@@ -82,6 +83,7 @@ type RenderedEdge struct {
 func (g *Graph) Render() *Rendered {
 	ids := map[*Node]string{}
 	r := &Rendered{Nodes: []RenderedNode{}, Edges: []RenderedEdge{}}
+	fileName := g.renderedFileName()
 	for _, n := range g.Stages {
 		ids[n] = fmt.Sprintf("stage-%d", n.Index)
 		idx := n.Index
@@ -110,13 +112,22 @@ func (g *Graph) Render() *Rendered {
 	return r
 }
 
-// fileName is the file of u for a rendered node or edge: "" for the main
-// Dockerfile.
-func fileName(u *Unit) string {
-	if u == nil || u.Kind == UnitMain {
-		return ""
+// renderedFileName names the file of a rendered node or edge. A build of
+// one file names none, so its JSON stays what it was before includes; a
+// build of several names every file, the main Dockerfile too, so that a
+// reader never has to know which name "no file" stands for.
+func (g *Graph) renderedFileName() func(*Unit) string {
+	files := g.in.Files
+	main := ""
+	if files != nil && !files.Single() {
+		main = files.Main().Source.Name
 	}
-	return u.Source.Name
+	return func(u *Unit) string {
+		if u == nil || u.Kind == UnitMain {
+			return main
+		}
+		return u.Source.Name
+	}
 }
 
 var unitKinds = map[UnitKind]string{UnitMain: "main", UnitStages: "stages", UnitPath: "path", UnitSnippet: "snippet"}
@@ -199,7 +210,7 @@ func (r *Rendered) DOT() string {
 			label = fmt.Sprintf("%s (line %d)", e.Kind, e.Line)
 		}
 		if e.Line > 0 && e.File != files[e.From] {
-			label = fmt.Sprintf("%s (line %d of %s)", e.Kind, e.Line, fileOrMain(e.File))
+			label = fmt.Sprintf("%s (line %d of %s)", e.Kind, e.Line, e.File)
 		}
 		attrs := []string{"label=" + quote(label)}
 		switch e.Kind {
@@ -258,12 +269,14 @@ func quote(s string) string {
 	return `"` + s + `"`
 }
 
-// writeClusters draws each included file that holds stages as a box
-// around them.
+// writeClusters draws, in a build of several files, each inclusion that
+// holds stages as a box around them: the main Dockerfile's too, so that
+// every stage sits in the box of its file. A snippet holds no stages of its
+// own and gets no box. A build of one file has no Files, hence no boxes.
 func (r *Rendered) writeClusters(b *strings.Builder) {
 	members := map[int][]string{}
 	for _, n := range r.Nodes {
-		if n.Index != nil && n.Unit != 0 {
+		if n.Index != nil {
 			members[n.Unit] = append(members[n.Unit], quote(n.ID)+";")
 		}
 	}
@@ -280,12 +293,4 @@ func (r *Rendered) writeClusters(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "  subgraph %s {\n    label=%s;\n    style=rounded;\n    %s\n  }\n", quote(fmt.Sprintf("cluster_%d", f.ID)), quote(label), strings.Join(members[f.ID], " "))
 	}
-}
-
-// fileOrMain names the file of a rendered edge.
-func fileOrMain(file string) string {
-	if file == "" {
-		return "the Dockerfile"
-	}
-	return file
 }
