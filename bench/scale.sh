@@ -18,9 +18,10 @@
 # stack overflow, a panic). A 10N cell in parentheses was not run: the run
 # at N already ended that way. Growth is shown where both runs ended the
 # same way (both converted, or both failed with the same error). The last
-# columns are ours at 10N: its peak RSS, and how its bytes allocated grew
-# from N (steadier than times on a busy machine; a time growing faster
-# than it is CPU work with no allocation behind it).
+# columns are ours at 10N: its peak RSS, how its CPU time (user and
+# system, the garbage collector's included) grew from N, and how its bytes
+# allocated grew. Both are steadier than wall time on a busy machine; the
+# growth columns are wall time, which only an idle machine measures well.
 set -eu
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
@@ -39,12 +40,12 @@ if [ "${1:-}" = --one ]; then # --one SHAPE SIZE WHICH DIR: one run, one result 
 	if [ -n "$line" ]; then # the size as the table names it: N or 10N
 		echo "$line" | awk -v size="$2" '{ $3 = size; print }' >"$res"
 	elif [ "$rc" = 124 ]; then
-		echo "scale $1 $2 $3 - - - timeout" >"$res"
+		echo "scale $1 $2 $3 - - - - timeout" >"$res"
 	elif [ "$rc" = 137 ] || grep -q 'out of memory' "$log"; then
-		echo "scale $1 $2 $3 - - - OOM" >"$res"
+		echo "scale $1 $2 $3 - - - - OOM" >"$res"
 	else
 		why=$(grep -m1 -E 'fatal error|panic:' "$log" | cut -c1-100 || true)
-		echo "scale $1 $2 $3 - - - crash: rc=$rc ${why:-no message}" >"$res"
+		echo "scale $1 $2 $3 - - - - crash: rc=$rc ${why:-no message}" >"$res"
 	fi
 	exit 0
 fi
@@ -86,14 +87,14 @@ cat "$dir"/*.N.* "$dir"/*.10N.* 2>/dev/null | awk -v shapes="$dir/shapes" '
 	}
 	{
 		k = $2 " " $3 " " $4
-		ms[k] = $5; alloc[k] = $6; rss[k] = $7
-		how[k] = ($8 == "ok") ? "ok" : ($8 == "error:") ? "err" : ($8 ~ /^crash/) ? "crash" : $8
+		ms[k] = $5; alloc[k] = $6; rss[k] = $7; cpu[k] = $8
+		how[k] = ($9 == "ok") ? "ok" : ($9 == "error:") ? "err" : ($9 ~ /^crash/) ? "crash" : $9
 		why[k] = (how[k] == "err") ? substr($0, index($0, "error:")) : ""
 		gsub(/[0-9,]/, "", why[k])
 	}
 	END {
-		fmt = "%-22s %7s %8s  %12s %12s %7s  %12s %12s %7s  %8s %8s\n"
-		printf fmt, "shape", "N", "10N", "ours N", "ours 10N", "growth", "upstream N", "upstream 10N", "growth", "10N MiB", "alloc x"
+		fmt = "%-22s %7s %8s  %12s %12s %7s  %12s %12s %7s  %8s %8s %8s\n"
+		printf fmt, "shape", "N", "10N", "ours N", "ours 10N", "growth", "upstream N", "upstream 10N", "growth", "10N MiB", "cpu x", "alloc x"
 		while ((getline line < shapes) > 0) {
 			split(line, f, " ")
 			s = f[1]
@@ -105,7 +106,8 @@ cat "$dir"/*.N.* "$dir"/*.10N.* 2>/dev/null | awk -v shapes="$dir/shapes" '
 			}
 			mib = (s " 10N ours" in rss && rss[s " 10N ours"] != "-") ? sprintf("%d", rss[s " 10N ours"] / 1024) : "-"
 			printf fmt, s, f[2], f[3], row[1], ten[1], growth(s " N ours", s " 10N ours", ms),
-				row[2], ten[2], growth(s " N upstream", s " 10N upstream", ms), mib, growth(s " N ours", s " 10N ours", alloc)
+				row[2], ten[2], growth(s " N upstream", s " 10N upstream", ms), mib,
+				growth(s " N ours", s " 10N ours", cpu), growth(s " N ours", s " 10N ours", alloc)
 		}
 	}'
 if [ -n "${VERBOSE:-}" ]; then

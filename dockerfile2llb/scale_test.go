@@ -48,7 +48,11 @@ func scaleConvert(conv converter, dt []byte, s benchdata.Shape, n int) error {
 
 // TestScale prints one line for bench/scale.sh to read:
 //
-//	scale <shape> <n> <which> <wall ms> <bytes allocated> <peak RSS KiB> ok|error: <first 100 characters>
+//	scale <shape> <n> <which> <wall ms> <bytes allocated> <peak RSS KiB> <CPU ms> ok|error: <first 100 characters>
+//
+// CPU is the process's user and system time during the conversion (the
+// garbage collector's included): a busy machine stretches wall time far
+// more than it does CPU time.
 //
 // It asserts nothing about time or memory; the table is read by people.
 func TestScale(t *testing.T) {
@@ -72,12 +76,12 @@ func TestScale(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	start := time.Now()
+	start, cpu := time.Now(), processCPU(t)
 	err = scaleConvert(convert, dt, s, n)
-	took := time.Since(start)
+	took, cpuTook := time.Since(start), processCPU(t)-cpu
 	runtime.ReadMemStats(&after)
-	fmt.Printf("scale %s %d %s %.1f %d %d %s\n", name, n, which, float64(took.Microseconds())/1000,
-		after.TotalAlloc-before.TotalAlloc, peakRSSKiB(t), scaleOutcome(err))
+	fmt.Printf("scale %s %d %s %.1f %d %d %.1f %s\n", name, n, which, float64(took.Microseconds())/1000,
+		after.TotalAlloc-before.TotalAlloc, peakRSSKiB(t), float64(cpuTook.Microseconds())/1000, scaleOutcome(err))
 }
 
 // TestScaleList prints the shapes for bench/scale.sh, one per line:
