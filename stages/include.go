@@ -317,25 +317,26 @@ func shiftErr(err error, base int) error {
 }
 
 // checkShape rejects a file that does not fit its place: another escape
-// character, FROM in a pasted snippet, no FROM in a file imported for its
-// stages.
+// character, FROM in a pasted snippet, neither FROM nor INCLUDE in a file
+// imported for its stages. A file of INCLUDEs only is allowed there: it
+// gathers other files' stages under one name, as an index file would.
 func (t *tree) checkShape(u *Unit) error {
 	if u.AST.EscapeToken != t.d.EscapeToken {
 		return escapeMismatch(u, t.d.EscapeToken)
 	}
-	from := firstFrom(u.AST.AST)
+	from := firstOf(u.AST.AST, isFrom)
 	switch {
 	case u.Kind == UnitSnippet && from != nil:
 		return fromInSnippet(u, from)
-	case u.Kind != UnitSnippet && from == nil:
+	case u.Kind != UnitSnippet && from == nil && firstOf(u.AST.AST, isInclude) == nil:
 		return noFrom(u)
 	}
 	return nil
 }
 
-func firstFrom(root *parser.Node) *parser.Node {
+func firstOf(root *parser.Node, is func(*parser.Node) bool) *parser.Node {
 	for _, n := range root.Children {
-		if isFrom(n) {
+		if is(n) {
 			return n
 		}
 	}

@@ -154,9 +154,9 @@ func fromInSnippet(u *Unit, from *parser.Node) error {
 
 func noFrom(u *Unit) error {
 	if u.Kind == UnitPath {
-		return inUnit(errors.Errorf("%s has no FROM: %s names a stage of it", u.Source.Name, u.what), u)
+		return inUnit(errors.Errorf("%s has no FROM and no INCLUDE: %s names a stage of it", u.Source.Name, u.what), u)
 	}
-	return inUnit(errors.Errorf("%s (%s) imports stages, since it comes before the first FROM, but %s has no FROM; INCLUDE it inside a stage to paste its instructions",
+	return inUnit(errors.Errorf("%s (%s) imports stages, since it comes before the first FROM, but %s has no FROM and no INCLUDE; INCLUDE it inside a stage to paste its instructions",
 		u.what, u.Parent.Where(firstLine(u.At)), u.Source.Name), u)
 }
 

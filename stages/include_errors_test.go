@@ -94,7 +94,7 @@ func TestIncludeErrors(t *testing.T) {
 			name:  "no FROM in a file included before the first FROM",
 			main:  lines("INCLUDE docker/apt.Dockerfile", "FROM alpine"),
 			files: map[string]string{"docker/apt.Dockerfile": lines("RUN apt-get update")},
-			err:   []string{"INCLUDE docker/apt.Dockerfile (line 1) imports stages, since it comes before the first FROM, but docker/apt.Dockerfile has no FROM; INCLUDE it inside a stage to paste its instructions"},
+			err:   []string{"INCLUDE docker/apt.Dockerfile (line 1) imports stages, since it comes before the first FROM, but docker/apt.Dockerfile has no FROM and no INCLUDE; INCLUDE it inside a stage to paste its instructions"},
 			where: []string{"Dockerfile:1"},
 		},
 		{

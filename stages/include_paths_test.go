@@ -160,7 +160,7 @@ func TestPathReferences(t *testing.T) {
 			name:  "a referenced file without FROM",
 			main:  lines("FROM ./s.Dockerfile"),
 			files: map[string]string{"s.Dockerfile": lines("RUN true")},
-			err:   []string{"s.Dockerfile has no FROM: FROM ./s.Dockerfile names a stage of it; in s.Dockerfile, referenced at line 1 of Dockerfile"},
+			err:   []string{"s.Dockerfile has no FROM and no INCLUDE: FROM ./s.Dockerfile names a stage of it; in s.Dockerfile, referenced at line 1 of Dockerfile"},
 			where: []string{"Dockerfile:1"},
 		},
 	})

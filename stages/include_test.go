@@ -235,6 +235,17 @@ func TestIncludeNamespaces(t *testing.T) {
 				"stage-0 -from-> a.test", "stage-0 -copy-> b.build"},
 		},
 		{
+			name: "a file of INCLUDEs only passes its files' stages on",
+			main: lines("INCLUDE barrel.Dockerfile AS lib", "FROM lib.go.build"),
+			files: map[string]string{
+				"barrel.Dockerfile": lines("INCLUDE go.Dockerfile AS go", "INCLUDE c.Dockerfile"),
+				"go.Dockerfile":     goFile,
+				"c.Dockerfile":      lines("FROM alpine AS base"),
+			},
+			stages: []string{"lib.go.build (go.Dockerfile:1)", "lib.go.test (go.Dockerfile:3)", "lib.base (c.Dockerfile:1)", "stage-0 (Dockerfile:2)"},
+			edges:  []string{"lib.go.build -from-> golang (image)", "lib.go.test -from-> lib.go.build", "lib.base -from-> alpine (image)", "stage-0 -from-> lib.go.build"},
+		},
+		{
 			name:   "a main file of INCLUDEs only builds the last included stage",
 			main:   lines("INCLUDE go.Dockerfile AS go"),
 			files:  map[string]string{"go.Dockerfile": goFile},
