@@ -1,10 +1,12 @@
 package dockerfile2llb_test
 
 // The speed table of bench/table.sh: ours against upstream, convert plus
-// marshal, on the real-world corpus and four synthetic shapes, measured
-// interleaved in one process (each round runs every workload with both
-// converters, alternating which goes first) and reported as the best
-// round of each.
+// marshal, on the real-world corpus, four synthetic shapes and an INCLUDE
+// tree at two sizes, measured interleaved in one process (each round runs
+// every workload with both converters, alternating which goes first) and
+// reported as the best round of each. Upstream has no INCLUDE: on the
+// tree's rows (marked *) it converts the same build inlined by hand into
+// one Dockerfile.
 
 import (
 	"bytes"
@@ -36,6 +38,37 @@ var (
 type workload struct {
 	name  string
 	cases []diffCase
+	// included, when set, is what our converter converts in place of
+	// cases: a build that INCLUDEs files, cases being its inlined form.
+	included *includedBuild
+}
+
+// includedBuild is a build with included files, through ours.
+type includedBuild struct {
+	conv  converter
+	cases []diffCase
+}
+
+// inlinedMark ends the name of a workload whose upstream side converts the
+// inlined form of ours' INCLUDE build.
+const inlinedMark = "*"
+
+// side is what one converter converts of w: w's cases, except that ours
+// converts the INCLUDE build where w has one.
+func (w workload) side(name string, conv converter) (converter, []diffCase) {
+	if name == "ours" && w.included != nil {
+		return w.included.conv, w.included.cases
+	}
+	return conv, w.cases
+}
+
+// includeTreeWorkload is an INCLUDE tree of files of 10 stages: the
+// Dockerfile includes mids files, each of which includes leaves more.
+func includeTreeWorkload(mids, leaves int) workload {
+	tree := benchdata.NewIncludeTree(mids, leaves, 10)
+	name := fmt.Sprintf("INCLUDE tree, %d files x 10%s", mids*(1+leaves), inlinedMark)
+	return workload{name: name, cases: []diffCase{{Name: name, Data: tree.Inlined}},
+		included: &includedBuild{conv: includeConverter(treeReader(tree)), cases: []diffCase{{Name: name, Data: tree.Main}}}}
 }
 
 func benchWorkloads(t *testing.T) []workload {
@@ -57,6 +90,12 @@ func benchWorkloads(t *testing.T) []workload {
 	} {
 		if strings.Contains(w.name, *flagOnly) {
 			out = append(out, synthetic(w.name, w.dt))
+		}
+	}
+	// 10 and 100 files, the same depth: how the include path grows.
+	for _, size := range []struct{ mids, leaves int }{{2, 4}, {10, 9}} {
+		if w := includeTreeWorkload(size.mids, size.leaves); strings.Contains(w.name, *flagOnly) {
+			out = append(out, w)
 		}
 	}
 	return out
@@ -100,7 +139,7 @@ func TestSpeedTable(t *testing.T) {
 				if *flagSide != "" && side.name != *flagSide {
 					continue
 				}
-				d := timeWorkload(t, side.conv, w)
+				d := timeWorkload(t, side.conv, w, side.name)
 				t.Logf("round %d: %s, %s: %s", round+1, w.name, side.name, d.Round(time.Millisecond))
 				took[side.name] = d
 				if k := w.name + "/" + side.name; best[k] == 0 || d < best[k] {
@@ -135,20 +174,25 @@ func TestSpeedTable(t *testing.T) {
 		}
 		if *flagSide == "" {
 			// Allocations do not move with the machine's load as times do.
-			allocs = fmt.Sprintf("%.2fx", float64(countAllocs(t, ourConverter, w))/float64(countAllocs(t, upstreamConverter, w)))
+			allocs = fmt.Sprintf("%.2fx", float64(countAllocs(t, ourConverter, w, "ours"))/float64(countAllocs(t, upstreamConverter, w, "upstream")))
 		}
 		fmt.Fprintf(&b, "%-32s %12s %12s %8s %8s %12s %8s\n", w.name, o.Round(time.Microsecond), u.Round(time.Microsecond), ratio, median, allocs, floor)
+	}
+	if slices.ContainsFunc(ws, func(w workload) bool { return w.included != nil }) {
+		fmt.Fprintf(&b, "%s ours INCLUDEs the files; upstream, which has no INCLUDE, converts the same build inlined into one Dockerfile\n", inlinedMark)
 	}
 	t.Log(b.String())
 }
 
-// timeWorkload converts and marshals every case of w once. It starts on a
-// collected heap, so neither side pays for the garbage of the other.
-func timeWorkload(t *testing.T, conv converter, w workload) time.Duration {
+// timeWorkload converts and marshals every case of w once, as side sees w.
+// It starts on a collected heap, so neither side pays for the garbage of
+// the other.
+func timeWorkload(t *testing.T, conv converter, w workload, side string) time.Duration {
 	ctx := context.Background()
 	runtime.GC()
 	var total time.Duration
-	for _, dc := range w.cases {
+	conv, cases := w.side(side, conv)
+	for _, dc := range cases {
 		res := fakeresolver.New()
 		sm := llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dc.Data)
 		start := time.Now()
@@ -167,7 +211,9 @@ func timeWorkload(t *testing.T, conv converter, w workload) time.Duration {
 // timeFloor is the part of a conversion that no Dockerfile frontend built
 // on BuildKit's packages can skip: parser.Parse and instructions.Parse of
 // each file, and marshalling the converted result (converted untimed).
-// Against upstream's time it is the lowest ratio the table can show.
+// Against upstream's time it is the lowest ratio the table can show. For
+// an INCLUDE tree it is the floor of its inlined form: the same text to
+// parse and the same ops to marshal.
 func timeFloor(t *testing.T, w workload) time.Duration {
 	ctx := context.Background()
 	var total time.Duration
@@ -197,11 +243,11 @@ func timeFloor(t *testing.T, w workload) time.Duration {
 }
 
 // countAllocs is the number of heap allocations one run of w makes.
-func countAllocs(t *testing.T, conv converter, w workload) uint64 {
+func countAllocs(t *testing.T, conv converter, w workload, side string) uint64 {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	timeWorkload(t, conv, w)
+	timeWorkload(t, conv, w, side)
 	runtime.ReadMemStats(&after)
 	return after.Mallocs - before.Mallocs
 }
