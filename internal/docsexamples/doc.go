@@ -8,7 +8,8 @@
 //     ```console block. An unmarked ```dockerfile block is the context's
 //     Dockerfile; a block of any language with `<!-- file: PATH -->` on the
 //     line just before its fence is written to PATH (relative to the
-//     context, never outside it).
+//     context, never outside it). A console block with no file blocks of
+//     its own runs on the files of the example before it on the page.
 //   - In the console block, `$ ` starts a command (a trailing `\` continues
 //     it on the next line); every other non-empty line is output the command
 //     must print, trimmed, as a substring of its stdout and stderr. A line

@@ -66,7 +66,11 @@ type assembler struct {
 	// broken: a pending block had an error already reported, so the
 	// example is not run (and its console block is no further error).
 	broken bool
-	errs   []error
+	// last are the files of the latest example, for a console block
+	// that follows it without files of its own.
+	last       []File
+	lastBroken bool
+	errs       []error
 }
 
 func (a *assembler) fail(line int, format string, args ...any) {
@@ -101,7 +105,7 @@ func (a *assembler) notRun(b block, m marker) {
 	line := b.line
 	if b.lang == "console" && len(a.pending) > 0 {
 		line = a.pending[0].Line
-		a.pending, a.broken = nil, false
+		a.endExample(a.pending)
 	}
 	a.page.NotRun = append(a.page.NotRun, NotRun{a.doc, line, m.value})
 }
@@ -129,12 +133,21 @@ func (a *assembler) addFile(p string, b block) {
 	a.pending = append(a.pending, File{p, b.line, b.text})
 }
 
-// console closes the example the pending files make.
+// console closes the example the pending files make. A console block
+// with no file blocks of its own runs on the files of the example before
+// it (a fresh copy), as a reader follows the page.
 func (a *assembler) console(b block, image string) {
 	cmds, errs := parseConsole(a.doc, b)
 	a.errs = append(a.errs, errs...)
-	if len(a.pending) == 0 {
-		a.fail(b.line, "```console block with no file blocks before it; an example is a ```dockerfile (or <!-- file: PATH -->) block and then its console block, or mark this one <!-- docs-test: not-run REASON -->")
+	files, line := a.pending, 0
+	if len(files) > 0 {
+		line = files[0].Line
+	} else {
+		// The example before was reported already if it was broken.
+		files, line, a.broken = a.last, b.line, a.lastBroken
+	}
+	if len(files) == 0 && !a.broken {
+		a.fail(b.line, "```console block with no example before it to run on; an example is a ```dockerfile (or <!-- file: PATH -->) block and then its console block, or mark this one <!-- docs-test: not-run REASON -->")
 		return
 	}
 	if image != "" {
@@ -143,8 +156,15 @@ func (a *assembler) console(b block, image string) {
 		}
 	}
 	if len(errs) == 0 && !a.broken {
-		a.page.Examples = append(a.page.Examples, Example{a.doc, a.pending[0].Line, a.pending, cmds, image})
+		a.page.Examples = append(a.page.Examples, Example{a.doc, line, files, cmds, image})
 	}
+	a.endExample(files)
+}
+
+// endExample clears the pending files; files are what a following console
+// block without files of its own runs on.
+func (a *assembler) endExample(files []File) {
+	a.last, a.lastBroken = files, a.broken
 	a.pending, a.broken = nil, false
 }
 

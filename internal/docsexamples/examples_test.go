@@ -63,6 +63,11 @@ func TestParseGoodPage(t *testing.T) {
 			expect: [][]string{{"release (default)"}, {"digraph stages {"}}, fail: []bool{false, false},
 			image: "images/fixture-graph.svg",
 		},
+		{
+			line: 93, files: []string{"Dockerfile"},
+			cmds:   []string{"docker buildx build --target build --output type=local,dest=out . && cat out/out"},
+			expect: [][]string{{"build"}}, fail: []bool{false},
+		},
 	}
 	var got []exampleShape
 	for _, e := range page.Examples {
@@ -72,8 +77,8 @@ func TestParseGoodPage(t *testing.T) {
 		t.Errorf("examples:\n got %+v\nwant %+v", got, want)
 	}
 	wantNotRun := []NotRun{
-		{"good.md", 94, "a CI workflow; the CI check validates it"},
-		{"good.md", 98, "buildctl against a remote host the test does not have"},
+		{"good.md", 101, "a CI workflow; the CI check validates it"},
+		{"good.md", 105, "buildctl against a remote host the test does not have"},
 	}
 	if !reflect.DeepEqual(page.NotRun, wantNotRun) {
 		t.Errorf("not-run:\n got %+v\nwant %+v", page.NotRun, wantNotRun)
@@ -112,8 +117,8 @@ func TestParseErrors(t *testing.T) {
 		{"hidden dot-dot path", "<!-- file: a/../../x -->\n" + df + run, []string{`escapes the build context`}},
 		{"absolute path", "<!-- file: /etc/passwd -->\n" + df + run, []string{`2: file "/etc/passwd" is absolute`}},
 		{"duplicate file", "<!-- file: a -->\n```\nx\n```\n<!-- file: ./a -->\n```\ny\n```\n" + run, []string{`6: file "a" is already given at line 2`}},
-		{"console alone", "text\n" + run, []string{"2: ```console block with no file blocks"}},
-		{"two consoles", df + run + run, []string{"7: ```console block with no file blocks"}},
+		{"console alone", "text\n" + run, []string{"2: ```console block with no example before it"}},
+		{"console after a broken example", "<!-- file: /x -->\n" + df + run + run, []string{`2: file "/x" is absolute`}},
 		{"output first", df + "```console\nhello\n$ true\n```\n", []string{"5: output before any command"}},
 		{"no command", df + "```console\n```\n", []string{"4: ```console block without a `$ ` command"}},
 		{"not-run without reason", "<!-- docs-test: not-run -->\n" + df, []string{"1: <!-- docs-test: not-run --> needs a reason"}},
@@ -154,4 +159,25 @@ func TestParseNotRun(t *testing.T) {
 	if !reflect.DeepEqual(page.NotRun, want) {
 		t.Errorf("not-run %+v, want %+v", page.NotRun, want)
 	}
+}
+
+// TestRepoPages: every example of README.md and docs/**/*.md either runs
+// (integration TestDocs runs it) or is marked not-run with a reason. This
+// half needs no BuildKit, so `go test ./...` catches an unmarked block.
+func TestRepoPages(t *testing.T) {
+	root := repoRoot(t)
+	pages, err := Pages(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples, notRun := 0, 0
+	for _, page := range pages {
+		p, errs := ParseFile(root, page)
+		for _, err := range errs {
+			t.Errorf("%v", err)
+		}
+		examples += len(p.Examples)
+		notRun += len(p.NotRun)
+	}
+	t.Logf("%d pages: %d examples to run, %d marked not-run", len(pages), examples, notRun)
 }
