@@ -41,7 +41,7 @@ variable "GOPROXY" {
 # EXAMPLES are the directories under examples/ that validate and examples
 # build (the integration suite checks that none is missing).
 variable "EXAMPLES" {
-  default = ["hello", "debug-production", "external-image", "cross-compile"]
+  default = ["hello", "debug-production", "external-image", "cross-compile", "monorepo"]
 }
 
 function "tags" {
