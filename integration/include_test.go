@@ -2,7 +2,7 @@ package integration
 
 // INCLUDE through every way of reaching the frontend: stages and snippets
 // from the build context, a local and a git named context, dockerfile-x's
-// FROM ./f#stage, --target of an included stage, an error in an included
+// FROM ./f#stage, three files deep with ../, --target of an included stage, an error in an included
 // file as buildx prints it, and what the included files' read transfers.
 
 import (
@@ -116,6 +116,32 @@ COPY --from=tools.tool /tool.txt /
 	}
 	forEachMode(t, e, includeModes, func(t *testing.T, m mode) {
 		wantFile(t, s.mustBuild(t, e, m), "tool.txt", "tool\n")
+	})
+}
+
+// TestIncludeNestedThreeDeep: each file's ../ is relative to its own
+// directory, three files deep and at different depths, so that resolving
+// against the includer's directory instead would read the decoy.
+func TestIncludeNestedThreeDeep(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	s := &scenario{
+		dockerfile: "INCLUDE services/api/x.Dockerfile AS x\nFROM x.top\n",
+		files: map[string]string{
+			"services/api/x.Dockerfile":           "INCLUDE ../../shared/y.Dockerfile AS y\nFROM y.mid AS top\nRUN echo top > /top.txt\n",
+			"shared/y.Dockerfile":                 "INCLUDE ../toolchains/go/z.Dockerfile AS z\nFROM z.deep AS mid\nRUN echo mid > /mid.txt\n",
+			"toolchains/go/z.Dockerfile":          "FROM busybox AS deep\nRUN echo deep > /deep.txt\n",
+			"services/toolchains/go/z.Dockerfile": "FROM busybox AS deep\nRUN echo decoy > /deep.txt\n",
+		},
+	}
+	forEachMode(t, e, includeModes, func(t *testing.T, m mode) {
+		r := s.mustBuild(t, e, m)
+		wantFile(t, r, "deep.txt", "deep\n")
+		wantFile(t, r, "mid.txt", "mid\n")
+		wantFile(t, r, "top.txt", "top\n")
+		if m != modeBuildx && !strings.Contains(r.log, "[x.y.z.deep 2/2] RUN echo deep > /deep.txt") {
+			t.Errorf("progress names no step of the deepest file's stage as [x.y.z.deep 2/2]:\n%s", r.log)
+		}
 	})
 }
 
