@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 func TestRun(t *testing.T) {
@@ -62,6 +66,30 @@ func TestRun(t *testing.T) {
 				"[test] p/g: 0 passed, 0 failed, 0 skipped, 1 unfinished (the package failed while they ran: a timeout or a panic)"},
 		},
 		{
+			name: "skips-are-named-with-their-reasons",
+			in: `{"Action":"run","Package":"p/s","Test":"TestEngine"}
+{"Action":"output","Package":"p/s","Test":"TestEngine","Output":"=== RUN   TestEngine\n"}
+{"Action":"output","Package":"p/s","Test":"TestEngine","Output":"    e_test.go:5: started the registry\n"}
+{"Action":"output","Package":"p/s","Test":"TestEngine","Output":"    e_test.go:9: /usr/sbin/dockerd is missing\n"}
+{"Action":"output","Package":"p/s","Test":"TestEngine","Output":"        (apt-get install docker.io)\n"}
+{"Action":"output","Package":"p/s","Test":"TestEngine","Output":"--- SKIP: TestEngine (0.00s)\n"}
+{"Action":"skip","Package":"p/s","Test":"TestEngine"}
+{"Action":"run","Package":"p/s","Test":"TestA/sub"}
+{"Action":"output","Package":"p/s","Test":"TestA/sub","Output":"    a_test.go:2: no daemon\n"}
+{"Action":"skip","Package":"p/s","Test":"TestA/sub"}
+{"Action":"run","Package":"p/s","Test":"TestQuiet"}
+{"Action":"skip","Package":"p/s","Test":"TestQuiet"}
+{"Action":"pass","Package":"p/s","Test":"TestA"}
+{"Action":"pass","Package":"p/s"}
+`,
+			ok: true,
+			want: []string{"[test] p/s: 1 passed, 0 failed, 3 skipped", "[test] 3 skipped, each with its reason:",
+				"[test]   p/s TestA/sub: a_test.go:2: no daemon",
+				"[test]   p/s TestEngine: e_test.go:9: /usr/sbin/dockerd is missing (apt-get install docker.io)",
+				"[test]   p/s TestQuiet: (no reason given)"},
+			notWant: []string{"started the registry"},
+		},
+		{
 			name: "non-json-lines-pass-through",
 			in:   "# p/f\nf.go:1: syntax error\n",
 			ok:   true,
@@ -71,11 +99,7 @@ func TestRun(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			var report strings.Builder
-			ok := run(strings.NewReader(tc.in), &out, &report, false)
-			if !strings.HasSuffix(out.String(), report.String()) {
-				t.Errorf("report %q is not the end of the output:\n%s", report.String(), out.String())
-			}
+			ok := run(strings.NewReader(tc.in), &out, nil, false, nil, 0)
 			if ok != tc.ok {
 				t.Errorf("run = %v, want %v", ok, tc.ok)
 			}
@@ -95,5 +119,80 @@ func TestRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestReportGoesToItsFile(t *testing.T) {
+	in := `{"Action":"output","Package":"p/r","Test":"TestX","Output":"    x_test.go:3: no daemon\n"}
+{"Action":"skip","Package":"p/r","Test":"TestX"}
+{"Action":"output","Package":"p/r","Output":"ok  \tp/r\t0.1s\n"}
+{"Action":"pass","Package":"p/r"}
+`
+	var out, report strings.Builder
+	run(strings.NewReader(in), &out, &report, false, nil, 0)
+	want := "[test] p/r: 0 passed, 0 failed, 1 skipped\n[test] 1 skipped, each with its reason:\n[test]   p/r TestX: x_test.go:3: no daemon\n"
+	if report.String() != want || strings.Contains(out.String(), "[test]") || !strings.Contains(out.String(), "ok  \tp/r") {
+		t.Errorf("output:\n%s\nreport:\n%s\nwant the package's own lines in the output and the report, only, in the report:\n%s", out.String(), report.String(), want)
+	}
+}
+
+func TestSkipsWithVerbose(t *testing.T) {
+	in := `{"Action":"output","Package":"p/v","Test":"TestX","Output":"    x_test.go:3: needs BUILDKIT_HOST\n"}
+{"Action":"skip","Package":"p/v","Test":"TestX"}
+{"Action":"pass","Package":"p/v"}
+`
+	var out strings.Builder
+	run(strings.NewReader(in), &out, nil, true, nil, 0)
+	if !strings.Contains(out.String(), "[test]   p/v TestX: x_test.go:3: needs BUILDKIT_HOST\n") {
+		t.Errorf("with -v, the skip is not listed with its reason:\n%s", out.String())
+	}
+}
+
+func TestSkipReasonIsCut(t *testing.T) {
+	long := "    l_test.go:1: " + strings.Repeat("é", maxReason) + "\n"
+	r := skipReason([]string{long})
+	if !strings.HasSuffix(r, "...") || len(r) > maxReason+3 || !utf8.ValidString(r) {
+		t.Errorf("skipReason of a long line = %q (len %d), want at most %d bytes of valid UTF-8 ending in ...", r, len(r), maxReason+3)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) string { return t0.Add(d).Format(time.RFC3339Nano) }
+	in := strings.Join([]string{
+		`{"Time":"` + at(0) + `","Action":"start","Package":"p/slow"}`,
+		`{"Time":"` + at(0) + `","Action":"start","Package":"p/fast"}`,
+		`{"Time":"` + at(time.Second) + `","Action":"pass","Package":"p/fast"}`,
+		`{"Time":"` + at(time.Second) + `","Action":"run","Package":"p/slow","Test":"TestDone"}`,
+		`{"Time":"` + at(2*time.Second) + `","Action":"pass","Package":"p/slow","Test":"TestDone"}`,
+		`{"Time":"` + at(3*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestOld"}`,
+		`{"Time":"` + at(3*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestOld/a"}`,
+		`{"Time":"` + at(5*time.Second) + `","Action":"skip","Package":"p/slow","Test":"TestOld/a"}`,
+		`{"Time":"` + at(6*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestParallel"}`,
+		`{"Time":"` + at(6*time.Second) + `","Action":"pause","Package":"p/slow","Test":"TestParallel"}`,
+		`{"Time":"` + at(9*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestNew"}`,
+	}, "\n")
+	s := newSummary(&strings.Builder{}, false)
+	s.listed = readList(strings.NewReader(`{"Action":"output","Package":"p/slow","Output":"TestDone\n"}
+{"Action":"output","Package":"p/slow","Output":"TestOld\n"}
+{"Action":"output","Package":"p/slow","Output":"TestParallel\n"}
+{"Action":"output","Package":"p/slow","Output":"TestNew\n"}
+{"Action":"output","Package":"p/slow","Output":"BenchmarkX\n"}
+{"Action":"output","Package":"p/slow","Output":"ok  \tp/slow\t0.01s\n"}
+not json
+`))
+	for _, l := range strings.Split(in, "\n") {
+		var e event
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		s.add(e)
+	}
+	if got := s.progress(t0.Add(19 * time.Second)); len(got) != 0 {
+		t.Errorf("progress before %v: %q, want nothing", quietFor, got)
+	}
+	want := []string{"[test] p/slow: 1 of 4 tests done after 1m0s (1 passed, 0 failed, 1 skipped, subtests included); running TestOld (57s), TestNew (51s)"}
+	if got := s.progress(t0.Add(time.Minute)); !slices.Equal(got, want) {
+		t.Errorf("progress = %q\nwant       %q", got, want)
 	}
 }
