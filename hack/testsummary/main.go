@@ -91,7 +91,7 @@ func (s *summary) tick(d time.Duration) func() {
 func main() {
 	verbose := flag.Bool("v", false, "print the output of every test, not only failed ones")
 	reportPath := flag.String("report", "", "write the per-package lines, the skips and the missing data to this file instead")
-	listPath := flag.String("list", "", "the output of `go test -json -list .` for the same packages: progress then says how many tests of each there are")
+	listPath := flag.String("list", "", "a file holding the output of go test -json -list . for the same packages: progress then says how many tests each has")
 	flag.Parse()
 	var report io.Writer
 	if *reportPath != "" {
