@@ -132,6 +132,9 @@ func (c *checker) defaultArgsInFrom() {
 		if err != nil {
 			return
 		}
+		if stages.IsPathRef(res.Result) {
+			continue // a file's stage, not an image name
+		}
 		bad, seen := invalid[res.Result]
 		if !seen {
 			bad = !c.validReference(res.Result)

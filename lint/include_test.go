@@ -173,3 +173,23 @@ func includeBuildWarnings(t *testing.T, c includeLintCase, keep func(string) boo
 	slices.Sort(got)
 	return got
 }
+
+// A FROM naming a file's stage is not an image name, so the rule about
+// invalid image names from default ARGs has nothing to say about it.
+func TestIncludePathRefIsNoImageName(t *testing.T) {
+	checkIncludeRules(t, []string{"InvalidDefaultArgInFrom"}, []includeLintCase{{
+		name:       "FROM ./f#s AS x",
+		dockerfile: "FROM ./base/Dockerfile#dev AS development\n",
+		files:      []string{"base/Dockerfile", "FROM alpine AS dev\n"},
+	}, {
+		name:       "an ARG that expands to a path",
+		dockerfile: "ARG BASE=./base/Dockerfile#dev\nFROM ${BASE}\n",
+		files:      []string{"base/Dockerfile", "FROM alpine AS dev\n"},
+	}, {
+		name:       "an ARG with no default still warns",
+		dockerfile: "ARG BASE\nFROM ${BASE}\n",
+		buildArgs:  map[string]string{"BASE": "./base/Dockerfile#dev"},
+		files:      []string{"base/Dockerfile", "FROM alpine AS dev\n"},
+		want:       []string{"Dockerfile:2 InvalidDefaultArgInFrom"},
+	}})
+}

@@ -160,7 +160,7 @@ func (b *builder) resolveBase(n *Node, s *scope) error {
 	// FROM matches stage names exactly, as upstream does: "FROM Build"
 	// is an (invalid) image reference, not stage "build".
 	switch later, ok := s.all[base]; {
-	case b.in.Files.paths && isPathRef(base):
+	case b.in.Files.paths && IsPathRef(base):
 		if edge.To, err = b.pathStage(edge, st.BaseName); err != nil {
 			return err
 		}

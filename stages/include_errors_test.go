@@ -298,7 +298,7 @@ func TestIncludeLimits(t *testing.T) {
 			name:  "the seventeenth level does not",
 			main:  lines("INCLUDE d1.Dockerfile AS d", "FROM alpine"),
 			files: chain(16),
-			err:   []string{"INCLUDE d17.Dockerfile AS d (line 1 of d16.Dockerfile): the nesting of INCLUDE and file references reaches 17 levels; multistage limits it to 16 levels (see Limits in the README)", "; in d16.Dockerfile, included at line 1 of d15.Dockerfile, "},
+			err:   []string{"INCLUDE d17.Dockerfile AS d (line 1 of d16.Dockerfile): the nesting of INCLUDE and file references reaches 17 levels; multistage limits it to 16 levels (see Limits in docs/reference.md)", "; in d16.Dockerfile, included at line 1 of d15.Dockerfile, "},
 			where: chainWhere(16),
 		},
 		{

@@ -15,8 +15,9 @@ import (
 // may use global ARGs and build args only; the builder reports one that
 // only a stage ARG turns into a path.
 
-// isPathRef reports whether an expanded FROM or --from value names a file.
-func isPathRef(v string) bool {
+// IsPathRef reports whether an expanded FROM or --from value names a file
+// (dockerfile-x's form) rather than a stage, an image or a named context.
+func IsPathRef(v string) bool {
 	return strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "/")
 }
 
@@ -54,11 +55,11 @@ func refWords(n *parser.Node) []refWord {
 // reports it where it reports today.
 func (t *tree) scanRefs(u *Unit, n *parser.Node) error {
 	for _, w := range refWords(n) {
-		if !isPathRef(w.word) && !strings.Contains(w.word, "$") {
+		if !IsPathRef(w.word) && !strings.Contains(w.word, "$") {
 			continue
 		}
 		v, ok := t.quietExpand(u, w.word)
-		if !ok || !isPathRef(v) {
+		if !ok || !IsPathRef(v) {
 			continue
 		}
 		if err := t.pathRef(u, n, w, v); err != nil {

@@ -128,7 +128,7 @@ func (e *LimitError) Error() string {
 	if e.Variable != "" {
 		who = fmt.Sprintf(" at $%s", e.Variable)
 	}
-	return fmt.Sprintf("%s%s reaches %s %s; multistage limits it to %s %s (see Limits in the README)",
+	return fmt.Sprintf("%s%s reaches %s %s; multistage limits it to %s %s (see Limits in docs/reference.md)",
 		e.What, who, Thousands(e.Got), e.Unit, Thousands(e.Max), e.Unit)
 }
 

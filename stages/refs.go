@@ -87,7 +87,7 @@ func (b *builder) reference(n *Node, kind EdgeKind, raw string, cmd instructions
 	}
 	u, _ := b.in.Files.Locate(firstLine(loc))
 	e := &Edge{Kind: kind, From: n, Ref: ref, Raw: raw, Command: cmd, Location: loc, Unit: u}
-	if b.in.Files.paths && isPathRef(ref) {
+	if b.in.Files.paths && IsPathRef(ref) {
 		e.To, err = b.pathStage(e, raw)
 		return e, err
 	}
