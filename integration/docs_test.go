@@ -196,7 +196,7 @@ func compareDocsImages(t *testing.T, out, dotVersion string) []string {
 		case strings.HasSuffix(rel, ".svg") && svgGenerator(committed) != dotVersion:
 			t.Logf("%s: not compared; the committed SVG was made by Graphviz %q, this machine has %q", rel, svgGenerator(committed), dotVersion)
 		case !bytes.Equal(fresh, committed):
-			t.Errorf("%s differs from what hack/docs-images.sh makes of its page's example: run it and commit the result\n--- made now:\n%s", rel, docsTail(string(fresh)))
+			t.Errorf("%s differs from what hack/docs-images.sh makes of its page's example (%s): run it and commit the result", rel, firstDifference(committed, fresh))
 		}
 		return nil
 	})
@@ -204,6 +204,24 @@ func compareDocsImages(t *testing.T, out, dotVersion string) []string {
 		t.Fatal(err)
 	}
 	return made
+}
+
+// firstDifference names the first line where committed and fresh differ.
+func firstDifference(committed, fresh []byte) string {
+	a, b := strings.Split(string(committed), "\n"), strings.Split(string(fresh), "\n")
+	for i := 0; i < max(len(a), len(b)); i++ {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y || i >= len(a) || i >= len(b) {
+			return fmt.Sprintf("line %d: committed %q, made now %q", i+1, x, y)
+		}
+	}
+	return "same lines, different bytes"
 }
 
 // graphvizVersion is what `dot -V` says after "version", or "" without dot.
