@@ -22,9 +22,8 @@
 #
 # MULTISTAGE_NO_BUILDX=1 skips buildx (not built, no builder), and
 # MULTISTAGE_FRONTEND_HOST_BUILD=1 compiles the frontend binary with the
-# host's Go (and its warm build cache) instead of inside BuildKit: what
-# hack/demo.sh uses, since buildctl is all it needs and a first run must be
-# quick. The image is the Dockerfile's release stage either way.
+# host's Go (and its warm build cache) instead of inside BuildKit. The image
+# is the Dockerfile's release stage either way.
 #
 # Everything lives under one fresh temporary directory: the registry storage,
 # buildkitd's root, sockets, configs, logs and the PID list that `down` uses.
@@ -101,15 +100,23 @@ bk() { "$BUILDCTL_BIN" --addr "unix://$STATE/buildkitd.sock" "$@"; }
 image() {
 	local name=$1 ctx=$2
 	shift 2
-	local start=$SECONDS
+	local start=$SECONDS logf=$STATE/build-${name//[\/:]/_}.log
 	bk build --progress=plain --frontend dockerfile.v0 \
 		--local context="$ctx" --local dockerfile="$ctx" \
 		--output "type=image,name=$REGISTRY/$name,push=true" \
-		"$@" >"$STATE/build-${name//[\/:]/_}.log" 2>&1 || {
-		tail -n 60 "$STATE/build-${name//[\/:]/_}.log" >&2
-		die "building $name failed (full log: $STATE/build-${name//[\/:]/_}.log)"
+		"$@" >"$logf" 2>&1 &
+	tools_watch "building $name" "$logf" $! build_step || {
+		tail -n 60 "$logf" >&2
+		die "building $name failed (full log: $logf)"
 	}
 	log "pushed $REGISTRY/$name ($((SECONDS - start))s)"
+}
+
+# build_step LOG: the step a `--progress=plain` build is at.
+build_step() {
+	local step
+	step=$(grep -E '^#[0-9]+ (\[|exporting|pushing)' "$1" 2>/dev/null | tail -n 1 | tr -s ' ' | cut -c1-70 || true)
+	echo "at ${step:-its start}"
 }
 
 # module_proxy serves the host's Go module download cache on 127.0.0.1, as a
@@ -181,27 +188,39 @@ build_frontend() {
 		--opt build-arg:GOSUMDB=off
 }
 
-# compile_frontend_on_host (MULTISTAGE_FRONTEND_HOST_BUILD=1, what
-# hack/demo.sh sets) compiles the binary in the background, as the
-# Dockerfile's build stage does but with the host's Go build cache, which
-# the tool build has just filled with most of the same packages, while the
-# base images build. build_frontend then builds the Dockerfile's release
-# stage around it: the named context "build" stands in for that stage.
+# compile_frontend_on_host [PKG...] (MULTISTAGE_FRONTEND_HOST_BUILD=1, and
+# hack/demo.sh) compiles the binary into $STATE/hostbuild/out in the
+# background, as the Dockerfile's build stage does but with the host's Go
+# build cache, while the base images build; PKGs are compiled beside it, in
+# the same go build. build_frontend then builds the Dockerfile's release
+# stage around it: the named context "build" stands in for that stage. It
+# says every 15 seconds how many packages are compiled; the go command's
+# output is in $STATE/hostbuild.log.
+# shellcheck disable=SC2120 # hack/demo.sh passes PKGs
 compile_frontend_on_host() {
 	mkdir -p "$STATE/hostbuild/out"
-	log "compiling the frontend on the host in the background (go build ./cmd/frontend)"
+	log "compiling the frontend on the host in the background (go build ./cmd/frontend${*:+ $*}; log: $STATE/hostbuild.log)"
+	local version
+	version=$(frontend_version)
 	(
 		t0=$SECONDS
 		cd "$REPO"
-		CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath \
-			-ldflags "-s -w -X main.version=$(frontend_version)" -o "$STATE/hostbuild/out/frontend" \
-			./cmd/frontend >"$STATE/hostbuild.log" 2>&1
+		CGO_ENABLED=0 GOFLAGS=-buildvcs=false tools_go_build "$STATE/hostbuild.log" -trimpath \
+			-ldflags "-s -w -X main.version=$version" -o "$STATE/hostbuild/out/" -- ./cmd/frontend "$@" &
+		tools_watch "compiling the frontend" "$STATE/hostbuild.log" $! || {
+			tools_log_tail "$STATE/hostbuild.log"
+			exit 1
+		}
 		log "compiled the frontend on the host ($((SECONDS - t0))s)"
 	) &
 	HOSTBUILD_PID=$!
 }
 
-write_config() {
+# start_registry starts the registry on a free port of 127.0.0.1 and sets
+# REGISTRY_PORT and REGISTRY (localhost:PORT); its storage is in $STATE.
+start_registry() {
+	REGISTRY_PORT=$(free_port)
+	REGISTRY=localhost:$REGISTRY_PORT
 	cat >"$STATE/registry.yml" <<-EOF
 		version: 0.1
 		log:
@@ -217,6 +236,12 @@ write_config() {
 		  addr: 127.0.0.1:$REGISTRY_PORT
 		  secret: multistage-local-only
 	EOF
+	OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none \
+		start registry "$ENV_REGISTRY_BIN" serve "$STATE/registry.yml"
+	wait_for registry 80 curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"
+}
+
+write_buildkitd_config() {
 	cat >"$STATE/buildkitd.toml" <<-EOF
 		root = "$STATE/buildkitd"
 		debug = false
@@ -254,7 +279,7 @@ cmd_up() {
 		cmd_down "$envfile"
 	fi
 	if [[ -n ${MULTISTAGE_NO_BUILDX:-} ]]; then
-		tools_ensure_demo
+		tools_ensure_buildkit
 	else
 		tools_ensure
 	fi
@@ -270,16 +295,11 @@ cmd_up() {
 	# Write the env file early so `down` can find a half-started environment.
 	echo "MULTISTAGE_ENV_DIR=$STATE" >"$envfile"
 
-	REGISTRY_PORT=$(free_port)
+	start_registry
 	BUILDKIT_PORT=$(free_port)
 	while [[ $BUILDKIT_PORT == "$REGISTRY_PORT" ]]; do BUILDKIT_PORT=$(free_port); done
-	REGISTRY=localhost:$REGISTRY_PORT
 	BUILDER=multistage-$(basename "$STATE" | tr 'A-Z.' 'a-z-')
-	write_config
-
-	OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none \
-		start registry "$ENV_REGISTRY_BIN" serve "$STATE/registry.yml"
-	wait_for registry 80 curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"
+	write_buildkitd_config
 
 	# buildkitd makes temporary mount points in TMPDIR: keep them in the state
 	# directory too, so teardown finds whatever a killed daemon left mounted.
@@ -411,16 +431,22 @@ cmd_frontend() {
 	bk debug workers >/dev/null 2>&1 ||
 		die "the buildkitd of $envfile does not answer; run hack/env.sh down, then up"
 	BUILD_GOPROXY=$(cat "$STATE/goproxy")
-	(cd "$REPO" && go mod download)
+	(cd "$REPO" && go mod download) >"$STATE/gomod.log" 2>&1 || {
+		cat "$STATE/gomod.log" >&2
+		die "go mod download failed"
+	}
 	build_frontend
 }
 
-case ${1:-} in
-up) cmd_up "${2:-}" ;;
-down) cmd_down "${2:-}" ;;
-frontend) cmd_frontend "${2:-}" ;;
-*)
-	echo "usage: $0 up|down|frontend [ENV_FILE]" >&2
-	exit 2
-	;;
-esac
+# Sourced (hack/demo.sh does), it only defines the functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+	case ${1:-} in
+	up) cmd_up "${2:-}" ;;
+	down) cmd_down "${2:-}" ;;
+	frontend) cmd_frontend "${2:-}" ;;
+	*)
+		echo "usage: $0 up|down|frontend [ENV_FILE]" >&2
+		exit 2
+		;;
+	esac
+fi

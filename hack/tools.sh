@@ -9,19 +9,28 @@
 #   $MULTISTAGE_TOOLS/buildkitd-v0.12.5/buildkitd, buildkitd-v0.23.2/buildkitd
 #       older daemons for the version matrix (`hack/tools.sh old` only)
 #
+# MULTISTAGE_TOOLS defaults to /var/cache/multistage-tools; point it at an
+# empty directory to see a first run. A build says what it compiles and, every
+# 15 seconds, how many of the packages it needs are done; the go command's
+# own output (module downloads included) goes to a log in the build's work
+# directory, printed when the build fails.
+#
 # The registry is Debian's docker-registry package (distribution 2.8,
 # ENV_REGISTRY_BIN), for hack/env.sh and for BuildKit's own suite
 # (hack/conformance.sh): it serves everything the tests push (OCI indexes,
 # attestations, registry cache manifests), and building distribution v3
 # instead took four of a cold CI run's minutes.
-# `hack/tools.sh demo` builds only what hack/demo.sh needs: buildkitd and
-# buildctl.
+# `hack/tools.sh buildkit` builds buildkitd and buildctl only.
 #
-# Debian packages (runc, busybox-static, docker-registry, git, curl,
-# ca-certificates) are installed with apt-get when missing.
+# Debian packages are installed with apt-get when missing (tools_apt): runc,
+# busybox-static, docker-registry, docker.io (Docker Engine 20.10 for
+# integration/dockerengine_test.go and hack/demo.sh; it brings containerd,
+# runc and tini), git, curl, ca-certificates. None of the services they ship
+# is started or enabled (tools_apt_install): the harness starts its own
+# daemons, on 127.0.0.1, and stops them again.
 #
 # Run it directly (`hack/tools.sh`), or source it to get the paths and the
-# tools_ensure function without doing anything.
+# functions without doing anything.
 
 BUILDKIT_VERSION=v0.34.2
 BUILDX_VERSION=v0.38.2
@@ -53,25 +62,86 @@ free_port() {
 	return 1
 }
 
-# tools_apt installs the Debian packages the harness relies on, once.
+# tools_apt installs the Debian packages the harness and the demo rely on,
+# once.
 tools_apt() {
 	local missing=()
-	command -v runc >/dev/null 2>&1 || missing+=(runc)
+	[[ -x /usr/sbin/dockerd && -x /usr/bin/docker ]] || missing+=(docker.io)
 	# busybox-static ships a static /bin/busybox that can go into a scratch image.
 	if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; then
 		missing+=(busybox-static)
 	fi
 	[[ -x $ENV_REGISTRY_BIN ]] || missing+=(docker-registry)
+	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
+	command -v runc >/dev/null 2>&1 || missing+=(runc)
 	command -v git >/dev/null 2>&1 || missing+=(git)
 	command -v curl >/dev/null 2>&1 || missing+=(curl)
-	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
-	if ((${#missing[@]} == 0)); then
-		return 0
+	if ((${#missing[@]})); then
+		tools_apt_install "${missing[@]}"
 	fi
-	tools_log "apt-get install ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# tools_apt_install PKG...: apt-get install, without starting or enabling
+# any service the packages (or what they pull in) ship. docker.io brings
+# docker.service, docker.socket and containerd.service, docker-registry its
+# docker-registry.service, each with an init script, and their maintainer
+# scripts would start them and enable them at boot: a system-wide dockerd
+# and a registry on port 5000 that nothing here uses. A policy-rc.d that
+# answers 101 (what Debian's invoke-rc.d and deb-systemd-invoke ask before
+# starting anything) keeps them stopped during the install; then every unit
+# and init script of each newly installed package is disabled.
+tools_apt_install() {
+	local before log rc=0
+	before=$(tools_installed_packages)
+	log=$(mktemp "${TMPDIR:-/tmp}/multistage-apt.XXXXXX")
+	tools_log "apt-get install $* (no service started or enabled; log: $log)"
+	(
+		set -e
+		if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+			trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+			trap 'exit 143' TERM INT
+			printf '#!/bin/sh\n# hack/tools.sh: no service starts during its apt-get install\nexit 101\n' >/usr/sbin/policy-rc.d
+			chmod 0755 /usr/sbin/policy-rc.d
+		fi
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "$@"
+	) >"$log" 2>&1 || rc=$?
+	if ((rc != 0)); then
+		tail -n 30 "$log" >&2
+		tools_log "apt-get install $* failed (log: $log)"
+		return "$rc"
+	fi
+	rm -f "$log"
+	local pkg
+	for pkg in $(comm -13 <(echo "$before") <(tools_installed_packages)); do
+		tools_services_off "$pkg"
+	done
+}
+
+tools_installed_packages() {
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" {print $2}' | sort
+}
+
+# tools_services_off PKG disables every systemd unit and init script PKG
+# installed, and stops any that runs anyway (socket activation).
+tools_services_off() {
+	local files units=() inits=() u
+	files=$(dpkg -L "$1" 2>/dev/null) || return 0
+	mapfile -t units < <(sed -n 's#^/\(usr/\)\{0,1\}lib/systemd/system/\([^/@]*\.\(service\|socket\|timer\|path\)\)$#\2#p' <<<"$files" | sort -u)
+	mapfile -t inits < <(sed -n 's#^/etc/init\.d/\([^/]*\)$#\1#p' <<<"$files")
+	((${#units[@]} + ${#inits[@]})) || return 0
+	for u in "${units[@]}"; do
+		if [[ -d /run/systemd/system ]]; then
+			systemctl disable --now --quiet "$u" >/dev/null 2>&1 || true
+		else
+			deb-systemd-helper disable "$u" >/dev/null 2>&1 || true
+		fi
+	done
+	for u in "${inits[@]}"; do
+		update-rc.d "$u" disable >/dev/null 2>&1 || true
+	done
+	tools_log "$1: left disabled and stopped: ${units[*]} ${inits[*]/#//etc/init.d/}"
 }
 
 # tools_module_copy MODULE@VERSION DEST: a writable copy of a module's source.
@@ -91,6 +161,7 @@ tools_module_copy() {
 # tools_build_in NAME VERSION MODULE CMD...: run CMD inside a writable copy of
 # MODULE@VERSION with $OUT set to a fresh directory; $OUT then becomes
 # $MULTISTAGE_TOOLS/NAME-VERSION, atomically. Skipped when already built.
+# CMD's output goes to $TOOLS_BUILD_LOG, printed only when it fails.
 tools_build_in() {
 	local name=$1 version=$2 module=$3
 	shift 3
@@ -106,14 +177,21 @@ tools_build_in() {
 	# shellcheck disable=SC2064 # $work is expanded now, on purpose
 	trap "rm -rf '$work'; exit 143" TERM INT
 	tools_log "building $name $version from the Go module proxy: first run only, a few minutes on 2 cores; cached in $out"
-	local start=$SECONDS
+	local start=$SECONDS log=$work/build.log
 	tools_module_copy "$module@$version" "$work/src"
 	mkdir -p "$work/out"
+	: >"$log"
 	(
 		cd "$work/src"
-		export GOFLAGS=-buildvcs=false GOWORK=off OUT=$work/out
+		# shellcheck disable=SC2030 # for CMD, in this subshell only
+		export GOFLAGS=-buildvcs=false GOWORK=off OUT=$work/out TOOLS_BUILD_LOG=$log
 		"$@"
-	)
+	) >>"$log" 2>&1 &
+	tools_watch "building $name $version" "$log" $! || {
+		tools_log_tail "$log"
+		tools_log "building $name $version failed (log: $log)"
+		return 1
+	}
 	touch "$work/out/.complete"
 	rm -rf "$out"
 	mv "$work/out" "$out"
@@ -122,18 +200,85 @@ tools_build_in() {
 	tools_log "built $name $version in $((SECONDS - start))s"
 }
 
-# tools_build NAME VERSION MODULE LDFLAGS PKG...: `go build` PKGs of
-# MODULE@VERSION into $MULTISTAGE_TOOLS/NAME-VERSION.
+# tools_build NAME VERSION MODULE LDFLAGS [FLAG...] PKG...: `go build` PKGs
+# of MODULE@VERSION into $MULTISTAGE_TOOLS/NAME-VERSION.
 tools_build() {
-	local name=$1 version=$2 module=$3 ldflags=$4
-	shift 4
-	# shellcheck disable=SC2016 # $OUT is expanded by the inner shell
-	tools_build_in "$name" "$version" "$module" \
-		bash -c 'go build -trimpath -ldflags "$0" -o "$OUT/" "$@"' "$ldflags" "$@"
+	local name=$1 version=$2 module=$3
+	shift 3
+	tools_build_in "$name" "$version" "$module" tools_build_go "$@"
 }
 
-# tools_ensure_demo: what hack/demo.sh needs, buildkitd and buildctl.
-tools_ensure_demo() {
+# tools_build_go LDFLAGS [FLAG...] PKG... runs inside tools_build_in.
+# shellcheck disable=SC2031 # OUT and TOOLS_BUILD_LOG are tools_build_in's
+tools_build_go() {
+	local ldflags=$1 flags=() pkgs=() a
+	shift
+	for a in "$@"; do
+		if [[ $a == -* ]]; then flags+=("$a"); else pkgs+=("$a"); fi
+	done
+	tools_go_build "$TOOLS_BUILD_LOG" -trimpath -ldflags "$ldflags" -o "$OUT/" "${flags[@]}" -- "${pkgs[@]}"
+}
+
+# tools_go_build LOG FLAG... -- PKG...: `go build -v FLAG... PKG...` with
+# everything the go command prints (module downloads, the packages as they
+# compile, errors) appended to LOG, and in LOG.total how many packages the
+# build needs: what tools_watch reports progress from.
+tools_go_build() {
+	local log=$1 flags=() listflags=() i
+	shift
+	while [[ $1 != -- ]]; do
+		flags+=("$1")
+		shift
+	done
+	shift
+	for ((i = 0; i < ${#flags[@]}; i++)); do
+		if [[ ${flags[i]} == -o ]]; then
+			i=$((i + 1))
+			continue
+		fi
+		listflags+=("${flags[i]}")
+	done
+	go list -deps "${listflags[@]}" "$@" >"$log.deps" 2>>"$log"
+	wc -l <"$log.deps" >"$log.total"
+	go build -v "${flags[@]}" "$@" >>"$log" 2>&1
+}
+
+# tools_watch WHAT LOG PID [FUNC] waits for PID, saying every 15 seconds
+# how far it got: what FUNC LOG prints (tools_progress: packages compiled,
+# see tools_go_build). It returns PID's exit status.
+tools_watch() {
+	local what=$1 log=$2 pid=$3 progress=${4:-tools_progress} start=$SECONDS next=$((SECONDS + 15))
+	while kill -0 "$pid" 2>/dev/null; do
+		if ((SECONDS >= next)); then
+			tools_log "$what: $("$progress" "$log") ($((SECONDS - start))s)"
+			next=$((SECONDS + 15))
+		fi
+		sleep 1
+	done
+	wait "$pid"
+}
+
+tools_progress() {
+	local log=$1 downloads built
+	downloads=$(grep -c '^go: downloading' "$log" 2>/dev/null || true)
+	if [[ -s $log.total ]]; then
+		built=$(grep -c -x '[A-Za-z0-9._~/-]\+' "$log" 2>/dev/null || true)
+		echo "$built of $(<"$log.total") packages compiled"
+	elif ((downloads > 0)); then
+		echo "downloading modules, $downloads so far"
+	else
+		echo "still working"
+	fi
+}
+
+# tools_log_tail LOG prints the end of a build log without the module
+# downloads and the compiled packages' names: the errors.
+tools_log_tail() {
+	grep -v -E '^(go: downloading .*|[A-Za-z0-9._~/-]+)$' "$1" | tail -n 30 >&2 || true
+}
+
+# tools_ensure_buildkit: buildkitd and buildctl.
+tools_ensure_buildkit() {
 	set -euo pipefail
 	tools_apt
 	command -v go >/dev/null || {
@@ -147,7 +292,7 @@ tools_ensure_demo() {
 
 # tools_ensure: everything the tests need, buildx too.
 tools_ensure() {
-	tools_ensure_demo
+	tools_ensure_buildkit
 	tools_build buildx "$BUILDX_VERSION" github.com/docker/buildx \
 		"-X github.com/docker/buildx/version.Version=$BUILDX_VERSION" \
 		./cmd/buildx
@@ -177,11 +322,11 @@ tools_ensure_old() {
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
 	case ${1:-all} in
-	demo) tools_ensure_demo ;;
+	buildkit) tools_ensure_buildkit ;;
 	all) tools_ensure ;;
 	old) tools_ensure_old ;;
 	*)
-		echo "usage: $0 [demo|all|old]" >&2
+		echo "usage: $0 [buildkit|all|old]" >&2
 		exit 2
 		;;
 	esac
