@@ -119,6 +119,33 @@ COPY --from=tools.tool /tool.txt /
 	})
 }
 
+// TestIncludeArgInPath: a global ARG picks the file an INCLUDE reads, by
+// its default or by a build arg.
+func TestIncludeArgInPath(t *testing.T) {
+	e := requireEnv(t)
+	t.Parallel()
+	files := map[string]string{
+		"services/api/extra.Dockerfile": "FROM busybox AS tool\nRUN echo api > /svc.txt\n",
+		"services/web/extra.Dockerfile": "FROM busybox AS tool\nRUN echo web > /svc.txt\n",
+	}
+	const dockerfile = "ARG SERVICE=api\nINCLUDE services/${SERVICE}/extra.Dockerfile AS svc\nFROM scratch\nCOPY --from=svc.tool /svc.txt /\n"
+	for _, tc := range []struct {
+		name string
+		args map[string]string
+		want string
+	}{
+		{"default", nil, "api\n"},
+		{"build-arg", map[string]string{"SERVICE": "web"}, "web\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &scenario{dockerfile: dockerfile, files: files, buildArgs: tc.args}
+			forEachMode(t, e, includeModes, func(t *testing.T, m mode) {
+				wantFile(t, s.mustBuild(t, e, m), "svc.txt", tc.want)
+			})
+		})
+	}
+}
+
 // TestIncludeNestedThreeDeep: each file's ../ is relative to its own
 // directory, three files deep and at different depths, so that resolving
 // against the includer's directory instead would read the decoy.
