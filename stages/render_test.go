@@ -16,7 +16,8 @@ var update = flag.Bool("update", false, "rewrite the golden files of TestRenderG
 // build-api, build-worker -> release), external images (golang, alpine
 // through a RUN --mount), scratch, a pruned stage (lint) and a named
 // context (tools) as DOT and JSON, and compares them with golden files.
-// docs/graph-example.svg is testdata/render/graph.dot through Graphviz.
+// (docs/images/graph-example.svg is drawn from docs/calls.md's own example
+// by hack/docs-images.sh, not from these files.)
 func TestRenderGolden(t *testing.T) {
 	dir := filepath.Join("testdata", "render")
 	dt, err := os.ReadFile(filepath.Join(dir, "graph.Dockerfile"))
