@@ -1,6 +1,7 @@
 package docsexamples
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -107,5 +108,18 @@ func TestSplitCode(t *testing.T) {
 		if got := splitCode(c.line); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("splitCode(%q) = %+v, want %+v", c.line, got, c.want)
 		}
+	}
+}
+
+// TestRepoReadmeIsShort keeps the README a page a newcomer reads in five
+// minutes: the rest belongs in docs/.
+func TestRepoReadmeIsShort(t *testing.T) {
+	const maxLines = 160
+	dt, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(dt, []byte("\n")); n > maxLines {
+		t.Errorf("README.md has %d lines; keep it to %d and move the rest to a page under docs/", n, maxLines)
 	}
 }
