@@ -9,20 +9,18 @@
 # longer than that by itself (589 s of the 13 min 41 s cold run issue 19
 # reports). Debian's docker.io (dockerd 20.10, the engine
 # integration/dockerengine_test.go builds on too) starts in about a second
-# and has BuildKit inside, so the only compile left is the frontend's own.
-# The docker CLI that Debian's docker.io ships here refuses BuildKit builds
-# without the buildx plugin, whose compile would cost minutes again, so the
-# builds go through hack/democlient: BuildKit's own client on the engine's
-# /grpc and /session endpoints, what buildx's docker driver dials, compiled
-# in the same go build as the frontend (most of its packages are the
-# frontend's too). buildkitd, buildctl and buildx stay the tests' business
-# (hack/test.sh).
+# and has BuildKit inside, and its docker CLI (/usr/bin/docker, 20.10) runs
+# BuildKit builds itself, with no buildx plugin: the only compile left is
+# the frontend's own. buildkitd, buildctl and buildx stay the tests'
+# business (hack/test.sh). The docker found first on PATH may be another
+# (this machine's /usr/local/bin/docker is 28.2, which refuses BuildKit
+# builds without buildx), so the demo names Debian's.
 #
 # All on 127.0.0.1 and under one temporary directory:
 #   1. apt-get installs what is missing (docker.io, docker-registry,
 #      busybox-static...; no service is started or enabled: hack/tools.sh);
-#   2. compiles the frontend and hack/democlient with the host's Go, in the
-#      background (saying how many packages are done every 15 s);
+#   2. compiles the frontend with the host's Go, in the background (saying
+#      how many packages are done every 15 s);
 #   3. starts a registry and a dockerd whose registry mirror it is, with no
 #      network of its own (no bridge, no iptables: builds and containers use
 #      the host's), its state and sockets in the temporary directory;
@@ -30,7 +28,7 @@
 #      Debian's static busybox, as one `docker import` (no build);
 #   5. builds the frontend image (the Dockerfile's release stage around the
 #      binary) and pushes it to the registry as myorg/multistage:1;
-#   6. builds examples/hello on the engine: the syntax line makes its
+#   6. `docker build`s examples/hello: the syntax line makes the engine's
 #      BuildKit pull myorg/multistage:1 through the mirror and hand it the
 #      build;
 #   7. `docker run`s the image: "hello, world";
@@ -72,8 +70,12 @@ demo_teardown() {
 	log "torn down"
 }
 
-# docker runs Debian's docker CLI against the demo's engine only.
-docker() { DOCKER_HOST=unix://$STATE/docker.sock DOCKER_CONFIG=$STATE/docker-config command docker "$@"; }
+# docker runs Debian's docker CLI against the demo's engine only, with
+# BuildKit builds.
+docker() {
+	DOCKER_HOST=unix://$STATE/docker.sock DOCKER_CONFIG=$STATE/docker-config DOCKER_BUILDKIT=1 \
+		/usr/bin/docker "$@"
+}
 
 start_dockerd() {
 	start dockerd /usr/sbin/dockerd \
@@ -120,13 +122,9 @@ push_frontend() {
 	} >"$ctx/Dockerfile"
 	grep -q '^COPY --from=build /out/frontend ' "$ctx/Dockerfile" ||
 		die "the Dockerfile's release stage no longer copies /out/frontend from build; update push_frontend"
-	"$STATE/hostbuild/out/democlient" -host "unix://$STATE/docker.sock" -tag "$name" "$ctx" >"$STATE/frontend-image.log" 2>&1 || {
+	{ docker build --progress=plain --tag "$name" "$ctx" && docker push "$name"; } >"$STATE/frontend-image.log" 2>&1 || {
 		tail -n 30 "$STATE/frontend-image.log" >&2
-		die "building the frontend image failed (log: $STATE/frontend-image.log)"
-	}
-	docker push "$name" >"$STATE/push.log" 2>&1 || {
-		cat "$STATE/push.log" >&2
-		die "docker push $name failed"
+		die "building or pushing the frontend image failed (log: $STATE/frontend-image.log)"
 	}
 }
 
@@ -140,7 +138,7 @@ main() {
 
 	# A process group of its own, so teardown can stop the compilers too.
 	set -m
-	compile_frontend_on_host ./hack/democlient
+	compile_frontend_on_host
 	set +m
 	start_registry
 	start_dockerd
@@ -150,8 +148,8 @@ main() {
 	wait "$HOSTBUILD_PID" || die "compiling the frontend failed (log: $STATE/hostbuild.log)"
 	log "building the frontend image on the engine and pushing it as $REGISTRY/myorg/multistage:1"
 	push_frontend
-	log "building examples/hello on the engine: $(head -n1 examples/hello/Dockerfile)"
-	"$STATE/hostbuild/out/democlient" -host "unix://$STATE/docker.sock" -tag multistage-demo-hello examples/hello
+	log "docker build examples/hello, whose first line is $(head -n1 examples/hello/Dockerfile)"
+	docker build --progress=plain --network host --tag multistage-demo-hello examples/hello
 	log "docker run multistage-demo-hello:"
 	docker run --rm --network host multistage-demo-hello
 	log "done"

@@ -188,25 +188,23 @@ build_frontend() {
 		--opt build-arg:GOSUMDB=off
 }
 
-# compile_frontend_on_host [PKG...] (MULTISTAGE_FRONTEND_HOST_BUILD=1, and
+# compile_frontend_on_host (MULTISTAGE_FRONTEND_HOST_BUILD=1, and
 # hack/demo.sh) compiles the binary into $STATE/hostbuild/out in the
 # background, as the Dockerfile's build stage does but with the host's Go
-# build cache, while the base images build; PKGs are compiled beside it, in
-# the same go build. build_frontend then builds the Dockerfile's release
-# stage around it: the named context "build" stands in for that stage. It
-# says every 15 seconds how many packages are compiled; the go command's
-# output is in $STATE/hostbuild.log.
-# shellcheck disable=SC2120 # hack/demo.sh passes PKGs
+# build cache, while the base images build. build_frontend then builds the
+# Dockerfile's release stage around it: the named context "build" stands in
+# for that stage. It says every 15 seconds how many packages are compiled;
+# the go command's output is in $STATE/hostbuild.log.
 compile_frontend_on_host() {
 	mkdir -p "$STATE/hostbuild/out"
-	log "compiling the frontend on the host in the background (go build ./cmd/frontend${*:+ $*}; log: $STATE/hostbuild.log)"
+	log "compiling the frontend on the host in the background (go build ./cmd/frontend; log: $STATE/hostbuild.log)"
 	local version
 	version=$(frontend_version)
 	(
 		t0=$SECONDS
 		cd "$REPO"
 		CGO_ENABLED=0 GOFLAGS=-buildvcs=false tools_go_build "$STATE/hostbuild.log" -trimpath \
-			-ldflags "-s -w -X main.version=$version" -o "$STATE/hostbuild/out/" -- ./cmd/frontend "$@" &
+			-ldflags "-s -w -X main.version=$version" -o "$STATE/hostbuild/out/" -- ./cmd/frontend &
 		tools_watch "compiling the frontend" "$STATE/hostbuild.log" $! || {
 			tools_log_tail "$STATE/hostbuild.log"
 			exit 1
