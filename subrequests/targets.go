@@ -6,6 +6,8 @@
 package subrequests
 
 import (
+	"fmt"
+
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/moby/buildkit/solver/pb"
@@ -27,16 +29,41 @@ func Targets(df *stages.Dockerfile, dt []byte) *targets.List {
 		if !ok {
 			continue
 		}
+		desc := st.DocComment
+		if name == "" {
+			desc = unnamedNote(localIndex(df, i), st.BaseName, i == last)
+		}
 		l.Targets = append(l.Targets, targets.Target{
 			Name:        name,
 			Default:     i == last,
-			Description: st.DocComment,
+			Description: desc,
 			Base:        st.BaseName,
 			Platform:    st.Platform,
 			Location:    locate(df, st.Location),
 		})
 	}
 	return l
+}
+
+// unnamedNote describes an unnamed stage, where upstream leaves the
+// description empty (a doc comment starts with its stage's name, so an
+// unnamed stage has none): buildx then prints a bare "(default)", or a
+// blank line, with nothing to say which stage it is. The name stays empty,
+// as upstream's: tools take a non-empty name for a value --target accepts.
+// index is what COPY --from takes for the stage.
+func unnamedNote(index int, base string, isDefault bool) string {
+	if isDefault {
+		return fmt.Sprintf("unnamed stage %d (FROM %s), built without --target", index, base)
+	}
+	return fmt.Sprintf("unnamed stage %d (FROM %s), not a --target", index, base)
+}
+
+// localIndex is stage i's index in its own file.
+func localIndex(df *stages.Dockerfile, i int) int {
+	if df.Files == nil || df.Files.Single() {
+		return i
+	}
+	return i - df.Files.OfStage(i).First
 }
 
 func toLocation(rs []parser.Range) *pb.Location {
