@@ -81,12 +81,14 @@ func TestRun(t *testing.T) {
 {"Action":"skip","Package":"p/s","Test":"TestQuiet"}
 {"Action":"pass","Package":"p/s","Test":"TestA"}
 {"Action":"pass","Package":"p/s"}
+{"Action":"output","Package":"p/t","Output":"ok  \tp/t\t0.1s\n"}
+{"Action":"pass","Package":"p/t"}
 `,
 			ok: true,
 			want: []string{"[test] p/s: 1 passed, 0 failed, 3 skipped", "[test] 3 skipped, each with its reason:",
-				"[test]   p/s TestA/sub: a_test.go:2: no daemon",
-				"[test]   p/s TestEngine: e_test.go:9: /usr/sbin/dockerd is missing (apt-get install docker.io)",
-				"[test]   p/s TestQuiet: (no reason given)"},
+				"[test]   s TestA/sub: a_test.go:2: no daemon",
+				"[test]   s TestEngine: e_test.go:9: /usr/sbin/dockerd is missing (apt-get install docker.io)",
+				"[test]   s TestQuiet: (no reason given)"},
 			notWant: []string{"started the registry"},
 		},
 		{

@@ -58,8 +58,24 @@ func (s *summary) reportSkips(w io.Writer) {
 	slices.SortFunc(sk, func(a, b skip) int {
 		return strings.Compare(a.pkg+"\x00"+a.test, b.pkg+"\x00"+b.test)
 	})
+	prefix := commonDir(s.order)
 	fmt.Fprintf(w, "[test] %d skipped, each with its reason:\n", len(sk))
 	for _, k := range sk {
-		fmt.Fprintf(w, "[test]   %s %s: %s\n", k.pkg, k.test, k.reason)
+		fmt.Fprintf(w, "[test]   %s %s: %s\n", strings.TrimPrefix(k.pkg, prefix), k.test, k.reason)
 	}
+}
+
+// commonDir is the directory all of pkgs are in ("github.com/o/m/"), so a
+// skip names its package as short as it can; "" for fewer than two.
+func commonDir(pkgs []string) string {
+	if len(pkgs) < 2 {
+		return ""
+	}
+	p := pkgs[0]
+	for _, q := range pkgs[1:] {
+		for !strings.HasPrefix(q, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p[:strings.LastIndex(p, "/")+1]
 }
