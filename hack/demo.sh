@@ -14,7 +14,10 @@
 # the frontend's own. buildkitd, buildctl and buildx stay the tests'
 # business (hack/test.sh). The docker found first on PATH may be another
 # (this machine's /usr/local/bin/docker is 28.2, which refuses BuildKit
-# builds without buildx), so the demo names Debian's.
+# builds without buildx), so the demo names Debian's. Measured on 6 December
+# 2026 on 2 cores at load 3 to 5: "hello, world" after 67 s with empty Go
+# build and tool caches (57 s of it compiling the frontend), 69 s with an
+# empty module cache too, 40 s warm (load 9 to 11).
 #
 # All on 127.0.0.1 and under one temporary directory:
 #   1. apt-get installs what is missing (docker.io, docker-registry,
