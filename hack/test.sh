@@ -81,19 +81,23 @@ fi
 # heartbeat WHAT: "WHAT: still running (Ns)" every 30 s until killed. It
 # sleeps a second at a time, so nothing of it outlives a kill by more.
 heartbeat() {
-	local what=$1 t0=$SECONDS
+	local what=$1 t0=$SECONDS next=$((SECONDS + 30))
 	while sleep 1; do
-		if (((SECONDS - t0) % 30 == 0)); then log "$what: still running ($((SECONDS - t0))s)"; fi
+		if ((SECONDS >= next)); then
+			log "$what: still running ($((SECONDS - t0))s)"
+			next=$((SECONDS + 30))
+		fi
 	done
 }
 
 # relay_background LOG RC: every 60 s while the background build runs, its
 # latest progress line; then how it ended.
 relay_background() {
-	local log_file=$1 rc_file=$2 last='' line t0=$SECONDS
+	local log_file=$1 rc_file=$2 last='' line next=$((SECONDS + 60))
 	while [[ ! -f $rc_file ]]; do
 		sleep 1
-		(((SECONDS - t0) % 60 == 0)) || continue
+		((SECONDS >= next)) || continue
+		next=$((SECONDS + 60))
 		line=$(grep '^\[tools\]' "$log_file" 2>/dev/null | tail -n 1 || true)
 		if [[ -n $line && $line != "$last" ]]; then
 			log "background: ${line#\[tools\] }"
