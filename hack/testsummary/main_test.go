@@ -173,6 +173,10 @@ func TestProgress(t *testing.T) {
 		`{"Time":"` + at(6*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestParallel"}`,
 		`{"Time":"` + at(6*time.Second) + `","Action":"pause","Package":"p/slow","Test":"TestParallel"}`,
 		`{"Time":"` + at(9*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestNew"}`,
+		`{"Time":"` + at(10*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestNew/first"}`,
+		`{"Time":"` + at(11*time.Second) + `","Action":"pass","Package":"p/slow","Test":"TestNew/first"}`,
+		`{"Time":"` + at(12*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestNew/second"}`,
+		`{"Time":"` + at(13*time.Second) + `","Action":"run","Package":"p/slow","Test":"TestNew/second/deep"}`,
 	}, "\n")
 	s := newSummary(&strings.Builder{}, false)
 	s.listed = readList(strings.NewReader(`{"Action":"output","Package":"p/slow","Output":"TestDone\n"}
@@ -193,7 +197,7 @@ not json
 	if got := s.progress(t0.Add(19 * time.Second)); len(got) != 0 {
 		t.Errorf("progress before %v: %q, want nothing", quietFor, got)
 	}
-	want := []string{"[test] p/slow: 1 of 4 tests done after 1m0s (1 passed, 0 failed, 1 skipped, subtests included); running TestOld (57s), TestNew (51s)"}
+	want := []string{"[test] p/slow: 1 of 4 tests done after 1m0s (2 passed, 0 failed, 1 skipped, subtests included); running TestOld (57s), TestNew (51s) in second/deep"}
 	if got := s.progress(t0.Add(time.Minute)); !slices.Equal(got, want) {
 		t.Errorf("progress = %q\nwant       %q", got, want)
 	}

@@ -48,16 +48,17 @@ func (s *summary) progress(now time.Time) []string {
 	return lines
 }
 
-// runningIn names the top-level tests of pkg running now.
+// runningIn names the top-level tests of pkg running now, each with the
+// subtest it started last ("TestShip (2m0s) in test-lint").
 func (s *summary) runningIn(pkg string, now time.Time) string {
 	type test struct {
-		name  string
-		since time.Time
+		name, in string
+		since    time.Time
 	}
 	var tests []test
 	for k, since := range s.running {
-		if p, name, _ := strings.Cut(k, "\x00"); p == pkg {
-			tests = append(tests, test{name, since})
+		if p, name, _ := strings.Cut(k, "\x00"); p == pkg && isTopLevel(name) {
+			tests = append(tests, test{name, s.latestSubtest(pkg, name), since})
 		}
 	}
 	if len(tests) == 0 {
@@ -71,13 +72,32 @@ func (s *summary) runningIn(pkg string, now time.Time) string {
 	})
 	var parts []string
 	for _, t := range tests[:min(len(tests), maxRunningShown)] {
-		parts = append(parts, fmt.Sprintf("%s (%s)", t.name, roundDuration(now.Sub(t.since))))
+		part := fmt.Sprintf("%s (%s)", t.name, roundDuration(now.Sub(t.since)))
+		if t.in != "" {
+			part += " in " + t.in
+		}
+		parts = append(parts, part)
 	}
 	more := ""
 	if len(tests) > maxRunningShown {
 		more = fmt.Sprintf(" and %d more", len(tests)-maxRunningShown)
 	}
 	return "; running " + strings.Join(parts, ", ") + more
+}
+
+// latestSubtest is the running subtest of top that started last, its name
+// below top's; "" when none runs.
+func (s *summary) latestSubtest(pkg, top string) string {
+	prefix := pkg + "\x00" + top + "/"
+	var name string
+	var since time.Time
+	for k, t := range s.running {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if ok && (name == "" || t.After(since) || t.Equal(since) && rest > name) {
+			name, since = rest, t
+		}
+	}
+	return name
 }
 
 func roundDuration(d time.Duration) time.Duration { return d.Round(time.Second) }

@@ -28,7 +28,7 @@ type summary struct {
 	buffered map[string][]string // output of running tests, by package+test
 	missing  map[string][]string // missing test data path -> packages
 	skips    []skip
-	running  map[string]time.Time // top-level tests running, by package+test
+	running  map[string]time.Time // tests and subtests running, by package+test
 	listed   map[string]int       // top-level tests per package, when known
 }
 
@@ -73,7 +73,7 @@ func (s *summary) add(e event) {
 	key := e.Package + "\x00" + e.Test
 	switch e.Action {
 	case "run", "cont":
-		if isTopLevel(e.Test) {
+		if e.Test != "" {
 			s.running[key] = e.Time
 		}
 	case "pause":
