@@ -158,7 +158,7 @@ run_suite() {
 	local rundir
 	rundir=$(mktemp -d /tmp/bkc.XXXXXX)
 	RUNDIRS+=("$rundir")
-	local start=$SECONDS rc=0
+	local start=$SECONDS rc=0 pid
 	log "running the suite against $name ($tar)"
 	(
 		cd "$rundir"
@@ -170,13 +170,36 @@ run_suite() {
 		exec "$SUITE_DIR/dockerfile.test" -test.v -test.timeout 40m \
 			-test.run "TestIntegration/^($run_re)\$/worker=oci\$" \
 			${skip:+-test.skip "TestIntegration/^($skip)\$"}
-	) >"$WORK/$name.log" 2>&1 || rc=$?
+	) >"$WORK/$name.log" 2>&1 &
+	pid=$!
+	report_progress "$pid" "$name" "$WORK/$name.log" "$start"
+	wait "$pid" || rc=$?
 	outcomes <"$WORK/$name.log" >"$WORK/$name.results"
+	if [[ $run_re == 'Test[A-Za-z0-9_]+' ]]; then
+		wc -l <"$WORK/$name.results" >"$SUITE_DIR/tests-$name" || true
+	fi
 	log "$name: $(summary "$WORK/$name.results") in $((SECONDS - start))s (suite exit $rc)"
 	if [[ ! -s $WORK/$name.results ]]; then
 		tail -n 40 "$WORK/$name.log" >&2
 		die "the suite ran no test against $name (log: $WORK/$name.log)"
 	fi
+}
+
+# report_progress PID NAME LOG START: every 30 s while PID runs, how many
+# tests of the suite have ended so far, of how many the last full run had
+# (remembered in the tool cache).
+report_progress() {
+	local pid=$1 name=$2 log_file=$3 start=$4 next=$((SECONDS + 30)) of=''
+	if [[ -s $SUITE_DIR/tests-$name ]]; then
+		of=" of about $(<"$SUITE_DIR/tests-$name")"
+	fi
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		if ((SECONDS >= next)); then
+			log "$name: $(outcomes <"$log_file" | wc -l) tests done$of after $((SECONDS - start))s ($(outcomes <"$log_file" | summary /dev/stdin))"
+			next=$((SECONDS + 30))
+		fi
+	done
 }
 
 # outcomes reads `go test -v` output and prints "Test[/matrix=value...]

@@ -70,8 +70,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 summary=$(mktemp -d "${TMPDIR:-/tmp}/multistage-testsummary.XXXXXX")
 
-# apt-get first, alone: the tool builds below would race on it.
+# apt-get first, alone: the tool builds below would race on it. Graphviz
+# is the tests' alone (the demo does without): TestDocsImages renders the
+# docs' --call=graph pictures with it and compares them with the committed
+# ones; without it only their DOT is compared.
 tools_apt
+command -v dot >/dev/null 2>&1 || tools_apt_install graphviz
 if ! go mod download >"$summary/gomod.log" 2>&1; then
 	cat "$summary/gomod.log" >&2
 	log "go mod download failed"
