@@ -175,9 +175,6 @@ run_suite() {
 	report_progress "$pid" "$name" "$WORK/$name.log" "$start"
 	wait "$pid" || rc=$?
 	outcomes <"$WORK/$name.log" >"$WORK/$name.results"
-	if [[ $run_re == 'Test[A-Za-z0-9_]+' ]]; then
-		wc -l <"$WORK/$name.results" >"$SUITE_DIR/tests-$name" || true
-	fi
 	log "$name: $(summary "$WORK/$name.results") in $((SECONDS - start))s (suite exit $rc)"
 	if [[ ! -s $WORK/$name.results ]]; then
 		tail -n 40 "$WORK/$name.log" >&2
@@ -186,20 +183,24 @@ run_suite() {
 }
 
 # report_progress PID NAME LOG START: every 30 s while PID runs, how many
-# tests of the suite have ended so far, of how many the last full run had
-# (remembered in the tool cache).
+# of the suite's tests have started. `go test -v` prints a parallel
+# subtest's PASS or FAIL only when its parent ends, so the outcomes come at
+# the end; but every test says PAUSE when it is queued and CONT when it
+# starts running, at most a few at a time.
 report_progress() {
-	local pid=$1 name=$2 log_file=$3 start=$4 next=$((SECONDS + 30)) of=''
-	if [[ -s $SUITE_DIR/tests-$name ]]; then
-		of=" of about $(<"$SUITE_DIR/tests-$name")"
-	fi
+	local pid=$1 name=$2 log_file=$3 start=$4 next=$((SECONDS + 30))
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		if ((SECONDS >= next)); then
-			log "$name: $(outcomes <"$log_file" | wc -l) tests done$of after $((SECONDS - start))s ($(outcomes <"$log_file" | summary /dev/stdin))"
+			log "$name: $(started_tests CONT <"$log_file") of $(started_tests PAUSE <"$log_file") tests started after $((SECONDS - start))s"
 			next=$((SECONDS + 30))
 		fi
 	done
+}
+
+# started_tests PAUSE|CONT: how many of the suite's tests printed that word.
+started_tests() {
+	{ grep -E "^=== $1 +TestIntegration/[^ /]+/worker=oci/frontend=" || true; } | sort -u | wc -l
 }
 
 # outcomes reads `go test -v` output and prints "Test[/matrix=value...]
