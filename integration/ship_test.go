@@ -97,6 +97,11 @@ func (s *shipper) bake(t *testing.T, dirs []string, args ...string) string {
 // it: every docker-bake.hcl target through the buildx remote builder, then
 // the frontend's own Dockerfile through the frontend just built.
 func TestShip(t *testing.T) {
+	// About seven minutes, most of it compiling inside BuildKit: run beside
+	// the other parallel tests instead of holding every one of them back.
+	// Its images go to tags of their own (myorg/multistage:selfhost), never
+	// to the myorg/multistage:1 the other tests build through.
+	t.Parallel()
 	s := newShipper(t)
 	// The lint stage builds staticcheck from hack/lint/go.mod; the loopback
 	// module proxy serves the host's module cache, so fill it.
