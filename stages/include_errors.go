@@ -203,6 +203,16 @@ func unreadRef(e *Edge, raw string, stageArgs []string) error {
 	return withLocations(errors.Errorf("%s: a file reference may use global ARGs and build args only; %s", as.Describe(), why), e.Location)
 }
 
+// noLastStage: a reference without "#stage" names the file's last stage,
+// and a file of INCLUDEs only has none of its own.
+func noLastStage(e *Edge, u *Unit, names []string) error {
+	hint := "it has no named stages"
+	if len(names) > 0 {
+		hint = "name one of its stages with #stage: " + strings.Join(names, ", ")
+	}
+	return withLocations(errors.Errorf("%s: %s has no stage of its own (it only INCLUDEs other files): %s", e.Describe(), u.Source.Name, hint), e.Location)
+}
+
 func unknownPathStage(e *Edge, u *Unit, name string, names []string) error {
 	hint := "it has no named stages"
 	if near := newNameIndex(names).search(strings.ToLower(name), ""); near != "" {

@@ -153,6 +153,9 @@ func (b *builder) pathStage(e *Edge, raw string) (*Node, error) {
 	s := b.scopes[u.ID]
 	_, name, _ := strings.Cut(e.Ref, "#")
 	if name == "" {
+		if len(s.own) == 0 {
+			return nil, noLastStage(e, u, s.names())
+		}
 		return s.own[len(s.own)-1], nil
 	}
 	if n := s.all[strings.ToLower(name)]; n != nil {

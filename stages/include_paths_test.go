@@ -163,5 +163,18 @@ func TestPathReferences(t *testing.T) {
 			err:   []string{"s.Dockerfile has no FROM and no INCLUDE: FROM ./s.Dockerfile names a stage of it; in s.Dockerfile, referenced at line 1 of Dockerfile"},
 			where: []string{"Dockerfile:1"},
 		},
+		{
+			name:  "a referenced file of INCLUDEs only has no last stage of its own",
+			main:  lines("FROM busybox", "COPY --from=./index.Dockerfile /a /a"),
+			files: map[string]string{"index.Dockerfile": lines("INCLUDE a.Dockerfile"), "a.Dockerfile": lines("FROM alpine AS base")},
+			err:   []string{"COPY --from=./index.Dockerfile (line 2): index.Dockerfile has no stage of its own (it only INCLUDEs other files): name one of its stages with #stage: base"},
+			where: []string{"Dockerfile:2"},
+		},
+		{
+			name:   "a referenced file of INCLUDEs only, #stage names an included stage",
+			main:   lines("FROM ./index.Dockerfile#base"),
+			files:  map[string]string{"index.Dockerfile": lines("INCLUDE a.Dockerfile"), "a.Dockerfile": lines("FROM alpine AS base")},
+			stages: []string{"index.Dockerfile#base (a.Dockerfile:1)", "stage-0 (Dockerfile:1)"},
+		},
 	})
 }
