@@ -33,9 +33,14 @@ var cacheBustName = regexp.MustCompile(`(?i)bust|^no_?cache$|^cache_?(break(er)?
 // echoes it, or none at all, since a declared ARG is in every later RUN's
 // cache key. A use in ENV, LABEL, COPY... is a real use and is left alone.
 func (c *checker) cacheBustArgs() {
-	originals := map[int]string{} // instruction text by start line
-	for _, n := range c.df.AST.AST.Children {
-		originals[n.StartLine] = n.Original
+	// Instruction text by start line, in the line space every file of the
+	// build shares: a stage's commands may come from an included file or
+	// a pasted snippet.
+	originals := map[int]string{}
+	for _, root := range fileRoots(c.df) {
+		for _, n := range root.Children {
+			originals[n.StartLine] = n.Original
+		}
 	}
 	for _, n := range c.g.Stages {
 		if n.Stage == nil || !c.walked(n) {
@@ -68,7 +73,7 @@ func (c *checker) cacheBustArgsIn(cmds []instructions.Command, originals map[int
 		if _, isRun := cmd.(*instructions.RunCommand); isRun {
 			continue
 		}
-		for _, v := range stages.VariablesIn(originals[lineOf(cmd.Location())], c.df.EscapeToken) {
+		for _, v := range stages.VariablesIn(originals[startLine(cmd.Location())], c.df.EscapeToken) {
 			if cand := candidates[v]; cand != nil {
 				cand.usedOff = true
 			}
@@ -80,13 +85,23 @@ func (c *checker) cacheBustArgsIn(cmds []instructions.Command, originals map[int
 			continue
 		}
 		lint := c.lint.WithMergedConfigFromComments(cand.cmd.Comments())
-		lint.Run(&RuleCacheBustArg, cand.cmd.Location(), RuleCacheBustArg.Format(k, lineOf(cand.cmd.Location())))
+		lint.Run(&RuleCacheBustArg, cand.cmd.Location(), RuleCacheBustArg.Format(k, c.fileLine(cand.cmd.Location())))
 	}
 }
 
-func lineOf(loc []parser.Range) int {
+// startLine is loc's first line in the build's line space.
+func startLine(loc []parser.Range) int {
 	if len(loc) == 0 {
 		return 0
 	}
 	return loc[0].Start.Line
+}
+
+// fileLine is the line of loc in its own file, as a message names it.
+func (c *checker) fileLine(loc []parser.Range) int {
+	if c.df.Files == nil {
+		return startLine(loc)
+	}
+	_, line := c.df.Files.Locate(startLine(loc))
+	return line
 }

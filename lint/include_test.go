@@ -193,3 +193,18 @@ func TestIncludePathRefIsNoImageName(t *testing.T) {
 		want:       []string{"Dockerfile:2 InvalidDefaultArgInFrom"},
 	}})
 }
+
+// CacheBustArg reads the uses of an ARG in the file each instruction comes
+// from, and its message gives the ARG's line in its own file.
+func TestIncludeCacheBustArg(t *testing.T) {
+	checkIncludeRules(t, []string{"CacheBustArg"}, []includeLintCase{{
+		name:       "used by ENV in an included file: a real use",
+		dockerfile: "INCLUDE inc.Dockerfile AS inc\nFROM inc.x\n",
+		files:      []string{"inc.Dockerfile", "FROM alpine AS x\nARG CACHEBUST\nENV STAMP=$CACHEBUST\nRUN true\n"},
+	}, {
+		name:       "only RUN uses it in an included file",
+		dockerfile: "INCLUDE inc.Dockerfile AS inc\nFROM inc.x\n",
+		files:      []string{"inc.Dockerfile", "FROM alpine AS x\nARG CACHEBUST\nRUN echo $CACHEBUST\n"},
+		want:       []string{"inc.Dockerfile:2 CacheBustArg"},
+	}})
+}

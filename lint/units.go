@@ -85,3 +85,17 @@ func includedUnits(df *stages.Dockerfile) []*stages.Unit {
 	}
 	return df.Files.Units[1:]
 }
+
+// fileRoots are the parsed roots of every file of the build, each once,
+// the main file's first.
+func fileRoots(df *stages.Dockerfile) []*parser.Node {
+	roots := []*parser.Node{df.AST.AST}
+	seen := map[*parser.Node]bool{df.AST.AST: true}
+	for _, u := range includedUnits(df) {
+		if u.AST != nil && !seen[u.AST.AST] {
+			seen[u.AST.AST] = true
+			roots = append(roots, u.AST.AST)
+		}
+	}
+	return roots
+}
