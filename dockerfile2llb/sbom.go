@@ -26,7 +26,7 @@ type SBOMTargets struct {
 // Either holds true/false or a comma-separated list of stage names. As
 // upstream does, a build arg alone, without a declaration, enables nothing.
 func (c *converter) sbomTargets(target *stageState) *SBOMTargets {
-	t := &SBOMTargets{Core: target.state, Extras: map[string]llb.State{}, IgnoreCache: target.noCache}
+	t := &SBOMTargets{Core: target.state, Extras: map[string]llb.State{}, IgnoreCache: target.ignoresCache()}
 	if c.scanRequested(target, "BUILDKIT_SBOM_SCAN_CONTEXT") {
 		t.Extras["context"] = llb.NewState(c.buildContext)
 	}
@@ -37,7 +37,7 @@ func (c *converter) sbomTargets(target *stageState) *SBOMTargets {
 		}
 		if c.scanRequested(s, "BUILDKIT_SBOM_SCAN_STAGE") {
 			t.Extras[n.DisplayName()] = s.state
-			t.IgnoreCache = t.IgnoreCache || s.noCache
+			t.IgnoreCache = t.IgnoreCache || s.ignoresCache()
 		}
 	}
 	return t
