@@ -43,6 +43,9 @@ func TestDocs(t *testing.T) {
 	}
 	run, notRun := runDocsPages(t, env, pages)
 	t.Logf("%d examples run, %d marked not-run", run, notRun)
+	if run == 0 {
+		t.Fatal("no runnable example in README.md and docs/: the pages or the parser lost them")
+	}
 }
 
 // TestDocsHarness runs the fixture pages through the same steps: a
@@ -127,7 +130,7 @@ func runDocsExample(t *testing.T, env []string, ex docsexamples.Example) {
 		cancel()
 		if problems := c.Problems(o); len(problems) > 0 {
 			t.Fatalf("%s:%d: $ %s\n  %s\noutput (last %d lines):\n%s", ex.Doc, c.Line, c.Text,
-				strings.Join(problems, "\n  "), docsTailLines, docsTail(o.Combined))
+				strings.Join(problems, "\n  "), docsTailLines, tail(o.Combined, docsTailLines))
 		}
 	}
 }
@@ -135,14 +138,6 @@ func runDocsExample(t *testing.T, env []string, ex docsexamples.Example) {
 // docsTailLines is how much of a failed command's output a failure shows:
 // buildx's error and the snippet are at the end.
 const docsTailLines = 60
-
-func docsTail(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > docsTailLines {
-		lines = append([]string{fmt.Sprintf("[%d lines before]", len(lines)-docsTailLines)}, lines[len(lines)-docsTailLines:]...)
-	}
-	return strings.Join(lines, "\n")
-}
 
 // TestDocsImages regenerates the pictures with hack/docs-images.sh into a
 // temporary directory and compares them with the committed ones. The DOT

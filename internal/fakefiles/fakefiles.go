@@ -6,14 +6,10 @@ package fakefiles
 
 import (
 	"context"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/myorg/multistage/stages"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -126,46 +122,6 @@ func (r *Reader) siblings(ref stages.FileRef) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// FromDir is a Reader of a test data directory: dir/context/... is the
-// build context, dir/ctx-NAME/... the named context NAME.
-func FromDir(t testing.TB, dir string) *Reader {
-	t.Helper()
-	r := &Reader{Files: map[stages.FileRef]string{}, Contexts: map[string]bool{}}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		ctx, ok := "", e.Name() == "context"
-		if name, named := strings.CutPrefix(e.Name(), "ctx-"); named {
-			ctx, ok = name, true
-			r.Contexts[name] = true
-		}
-		if ok && e.IsDir() {
-			r.addTree(t, filepath.Join(dir, e.Name()), ctx)
-		}
-	}
-	return r
-}
-
-func (r *Reader) addTree(t testing.TB, root, ctx string) {
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		dt, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
-		r.Files[stages.FileRef{Context: ctx, Path: filepath.ToSlash(rel)}] = string(dt)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // Platformless is r as the converter's include reader
