@@ -172,8 +172,10 @@ run_suite() {
 			${skip:+-test.skip "TestIntegration/^($skip)\$"}
 	) >"$WORK/$name.log" 2>&1 &
 	pid=$!
+	SUITE_PID=$pid
 	report_progress "$pid" "$name" "$WORK/$name.log" "$start"
 	wait "$pid" || rc=$?
+	SUITE_PID=
 	outcomes <"$WORK/$name.log" >"$WORK/$name.results"
 	log "$name: $(summary "$WORK/$name.results") in $((SECONDS - start))s (suite exit $rc)"
 	if [[ ! -s $WORK/$name.results ]]; then
@@ -314,7 +316,14 @@ control() {
 }
 
 RUNDIRS=()
+# SUITE_PID is the suite while it runs in the background: an interrupted
+# run stops it (and so its daemons) before removing what it uses.
+SUITE_PID=
 cleanup() {
+	if [[ -n $SUITE_PID ]]; then
+		kill -TERM "$SUITE_PID" 2>/dev/null || true
+		wait "$SUITE_PID" 2>/dev/null || true
+	fi
 	if [[ -f ${WORK:-}/env ]]; then
 		"$REPO/hack/env.sh" down "$WORK/env" >/dev/null 2>&1 || true
 	fi
@@ -331,5 +340,6 @@ cleanup() {
 	fi
 }
 trap 'status=$?; cleanup' EXIT
+trap 'exit 130' INT TERM
 
 main "$@"

@@ -190,6 +190,7 @@ tools_build_in() {
 	tools_watch "building $name $version" "$log" $! || {
 		tools_log_tail "$log"
 		tools_log "building $name $version failed (log: $log)"
+		trap - TERM INT
 		return 1
 	}
 	touch "$work/out/.complete"
